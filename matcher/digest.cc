@@ -1,0 +1,185 @@
+// StateDigest: FNV-1a (64-bit) over a canonical serialisation of the engine.
+// Everything is visited in an order that depends only on the state's content
+// (codes, ids, sequences), never on hash-map layout or interning order.
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include "matcher/internal/engine_state.h"
+
+namespace market::matcher::internal {
+namespace {
+
+class Fnv1a {
+ public:
+  void Bytes(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) {
+      h_ ^= p[i];
+      h_ *= 1099511628211ULL;
+    }
+  }
+  void U64(uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+    Bytes(b, 8);
+  }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void Str(std::string_view s) {
+    U64(s.size());
+    Bytes(s.data(), s.size());
+  }
+  uint64_t value() const { return h_; }
+
+ private:
+  uint64_t h_ = 14695981039346656037ULL;
+};
+
+template <typename Ids, typename Name>
+std::vector<uint32_t> SortedIds(size_t n, Name name) {
+  std::vector<uint32_t> ids(n);
+  for (uint32_t i = 0; i < n; ++i) ids[i] = i;
+  std::sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return name(a) < name(b); });
+  return ids;
+}
+
+}  // namespace
+
+uint64_t EngineState::Digest() const {
+  Fnv1a h;
+  h.U64(last_sequence);
+  auto loc_code = [this](LocationId id) {
+    return id == kNoId ? std::string_view() : ref.location_code(id);
+  };
+
+  h.Str("roles");
+  for (uint32_t id :
+       SortedIds<RoleId>(ref.role_count(), [this](uint32_t i) { return ref.role_code(i); })) {
+    h.Str(ref.role_code(id));
+    h.Str(ref.role(id).name);
+    h.Str(ref.role(id).family);
+  }
+  h.Str("locations");
+  for (uint32_t id : SortedIds<LocationId>(ref.location_count(), loc_code)) {
+    h.Str(ref.location_code(id));
+    h.U64(static_cast<uint64_t>(ref.location(id).kind));
+    h.Str(loc_code(ref.location(id).parent));
+  }
+  h.Str("participants");
+  for (uint32_t id : SortedIds<ParticipantId>(
+           ref.participant_count(), [this](uint32_t i) { return ref.participant_id(i); })) {
+    h.Str(ref.participant_id(id));
+    h.U64(static_cast<uint64_t>(ref.participant(id).kind));
+    h.Str(ref.participant(id).name);
+  }
+
+  h.Str("contracts");
+  for (uint32_t id : SortedIds<ContractId>(contracts.size(), [this](uint32_t i) {
+         return std::string_view(contracts.get(i).contract_id);
+       })) {
+    const Contract& c = contracts.get(id);
+    h.Str(c.contract_id);
+    h.Str(ref.participant_id(c.sponsor));
+    h.Str(ref.participant_id(c.vendor));
+    h.U64(c.active ? 1 : 0);
+    h.I64(c.max_fte_milli);
+    h.I64(c.used_fte_milli);
+    struct Row {
+      std::string_view role;
+      int32_t seniority;
+      std::string_view country;
+      int64_t rate;
+    };
+    std::vector<Row> rows;
+    rows.reserve(c.card.size());
+    for (const auto& [key, rate] : c.card) {
+      rows.push_back(Row{ref.role_code(RateKeyRole(key)), RateKeySeniority(key),
+                         ref.location_code(RateKeyCountry(key)), rate});
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      if (a.role != b.role) return a.role < b.role;
+      if (a.seniority != b.seniority) return a.seniority < b.seniority;
+      return a.country < b.country;
+    });
+    for (const Row& r : rows) {
+      h.Str(r.role);
+      h.I64(r.seniority);
+      h.Str(r.country);
+      h.I64(r.rate);
+    }
+  }
+
+  h.Str("orders");
+  std::vector<std::pair<uint64_t, OrderRef>> orders(book.orders().begin(), book.orders().end());
+  std::sort(orders.begin(), orders.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [id, o] : orders) {
+    h.U64(id);
+    h.U64(static_cast<uint64_t>(o.side));
+    h.Str(ref.participant_id(o.owner));
+    h.U64(o.open ? 1 : 0);
+    if (!o.open) continue;
+    if (o.side == Side::kRequest) {
+      const RestingRequest& r = book.request(o.slot);
+      h.U64(r.priority);
+      h.Str(r.client_ref);
+      h.Str(ref.role_code(r.role));
+      h.I64(r.min_seniority);
+      h.I64(r.max_vendors);
+      h.I64(r.fte_milli);
+      h.I64(r.remaining_milli);
+      h.I64(r.min_slice_milli);
+      h.I64(r.max_rate);
+      h.I64(r.start_date);
+      h.I64(r.end_date);
+      h.U64(r.locations.size());
+      for (LocationId l : r.locations) h.Str(ref.location_code(l));
+      h.U64(r.required_tags.size());
+      for (TagId t : r.required_tags) h.Str(ref.tag(t));
+      h.U64(r.allowlist.size());
+      for (ParticipantId v : r.allowlist) h.Str(ref.participant_id(v));
+      h.U64(r.vendors_used.size());
+      for (ParticipantId v : r.vendors_used) h.Str(ref.participant_id(v));
+      h.U64(r.engagement_models.size());
+      for (int32_t m : r.engagement_models) h.I64(m);
+    } else {
+      const RestingOffer& f = book.offer(o.slot);
+      h.U64(f.priority);
+      h.Str(f.client_ref);
+      h.Str(ref.role_code(f.role));
+      h.I64(f.seniority);
+      h.Str(ref.location_code(f.country));
+      h.Str(loc_code(f.hub));
+      h.U64(static_cast<uint64_t>(f.engagement_model));
+      h.I64(f.fte_milli);
+      h.I64(f.remaining_milli);
+      h.I64(f.min_slice_milli);
+      h.I64(f.rate);
+      h.I64(f.available_from);
+      h.I64(f.available_until);
+      h.U64(f.tags.size());
+      for (TagId t : f.tags) h.Str(ref.tag(t));
+    }
+  }
+
+  h.Str("client_refs");
+  std::vector<std::pair<std::pair<std::string_view, std::string_view>, uint64_t>> refs;
+  refs.reserve(client_refs.size());
+  for (const auto& [key, first] : client_refs) {
+    ParticipantId p = 0;
+    for (int i = 0; i < 4; ++i) {
+      p |= static_cast<ParticipantId>(static_cast<unsigned char>(key[static_cast<size_t>(i)]))
+           << (8 * i);
+    }
+    refs.push_back({{ref.participant_id(p), std::string_view(key).substr(4)}, first});
+  }
+  std::sort(refs.begin(), refs.end());
+  for (const auto& [k, first] : refs) {
+    h.Str(k.first);
+    h.Str(k.second);
+    h.U64(first);
+  }
+  return h.value();
+}
+
+}  // namespace market::matcher::internal

@@ -1,0 +1,65 @@
+// Engine: the deterministic matching engine of MATCHING.md.
+//
+// It takes commands one at a time with their sequence numbers (1, 2, 3, ...
+// with no gaps), validates them, applies them to the book, reference data and
+// contracts, and emits events to an EventSink in the documented order. It does
+// no I/O, takes no clock (the command carries its timestamp), starts no thread
+// and uses no floating point: the same commands give the same events and the
+// same StateDigest(), live or replayed.
+//
+// Not thread-safe: one thread (the sequencer) owns an Engine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "matcher/command.h"
+#include "matcher/event.h"
+
+namespace market::matcher {
+
+// What became of one command.
+struct Outcome {
+  enum class Kind : uint8_t {
+    kApplied,    // accepted; events describe what changed
+    kRejected,   // one CommandRejected event; nothing changed
+    kDuplicate,  // client_ref seen before; no event, nothing changed
+  };
+  Kind kind = Kind::kApplied;
+  uint32_t event_count = 0;
+  uint64_t original_sequence = 0;  // for a duplicate: the sequence that used the client_ref
+};
+
+namespace internal {
+class EngineState;
+}
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Executes `command` as `sequence`, which must be last_sequence() + 1.
+  Outcome Execute(uint64_t sequence, const Command& command, EventSink& sink);
+
+  // Takes `sequence` for input that could not be decoded as a Command and
+  // emits its CommandRejected (INVALID_ARGUMENT, empty field).
+  Outcome RejectMalformed(uint64_t sequence, std::string_view message, EventSink& sink);
+
+  uint64_t last_sequence() const;
+
+  // A hash over the whole engine state in a canonical order (reference data,
+  // contracts and usage, every order with its priority, idempotency keys).
+  uint64_t StateDigest() const;
+
+  size_t open_requests() const;
+  size_t open_offers() const;
+
+ private:
+  std::unique_ptr<internal::EngineState> state_;
+};
+
+}  // namespace market::matcher

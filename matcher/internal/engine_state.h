@@ -1,0 +1,62 @@
+// EngineState: everything the Engine owns, shared by its implementation files
+// (engine.cc executes commands, matching.cc walks the book, digest.cc hashes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "matcher/command.h"
+#include "matcher/engine.h"
+#include "matcher/event.h"
+#include "matcher/internal/contracts.h"
+#include "matcher/internal/order_book.h"
+#include "matcher/internal/reference_data.h"
+
+namespace market::matcher::internal {
+
+// Why a command is refused; becomes its CommandRejected event.
+struct Rejection {
+  RejectCode code;
+  std::string field;
+  std::string message;
+};
+using Check = std::optional<Rejection>;
+
+// Per-command emission context: numbers the command's events.
+struct Emitter {
+  uint64_t sequence;
+  EventSink* sink;
+  uint32_t next_index = 0;
+  void Emit(const Event& event) { sink->OnEvent(next_index++, event); }
+};
+
+class EngineState {
+ public:
+  uint64_t last_sequence = 0;
+  ReferenceData ref;
+  ContractRegistry contracts;
+  OrderBook book;
+  // Idempotency keys: 4 bytes of participant id, then the client_ref.
+  absl::flat_hash_map<std::string, uint64_t> client_refs;
+
+  static std::string ClientRefKey(ParticipantId participant, std::string_view client_ref) {
+    std::string key(4 + client_ref.size(), '\0');
+    for (int i = 0; i < 4; ++i)
+      key[static_cast<size_t>(i)] = static_cast<char>(participant >> (8 * i));
+    key.replace(4, client_ref.size(), client_ref);
+    return key;
+  }
+
+  // Matching (matching.cc). The order has been taken out of the buckets (or
+  // never was in them); these walk the other side, fill, and then rest or
+  // close the order. `aon` applies the all-or-none dry run first.
+  void MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter& out);
+  void MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out);
+
+  uint64_t Digest() const;  // digest.cc
+};
+
+}  // namespace market::matcher::internal

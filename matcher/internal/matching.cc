@@ -1,0 +1,242 @@
+// The walk of MATCHING.md ("Fill size", "Time in force"): an incoming order
+// meets the compatible resting orders of the other side in priority order.
+//
+// Every walk first builds a plan (the fills the greedy walk makes, carrying
+// remaining quantities, contract headroom and vendors used from one candidate
+// to the next) and then executes it. Planning never changes state, which is
+// exactly the all-or-none dry run; for other orders executing the plan at once
+// is the same as filling during the walk, because each candidate is met once.
+#include <algorithm>
+
+#include "absl/container/inlined_vector.h"
+#include "matcher/internal/engine_state.h"
+
+namespace market::matcher::internal {
+namespace {
+
+struct PlannedFill {
+  uint32_t slot;  // the resting order's slot
+  int64_t fte_milli;
+  ContractId contract;
+};
+
+// FTE a walk has planned under each contract, on top of what is used already.
+class PlannedUsage {
+ public:
+  int64_t Of(ContractId id) const {
+    for (const auto& [c, q] : items_) {
+      if (c == id) return q;
+    }
+    return 0;
+  }
+  void Add(ContractId id, int64_t q) {
+    for (auto& [c, sum] : items_) {
+      if (c == id) {
+        sum += q;
+        return;
+      }
+    }
+    items_.emplace_back(id, q);
+  }
+
+ private:
+  absl::InlinedVector<std::pair<ContractId, int64_t>, 8> items_;
+};
+
+template <typename Vec, typename T>
+bool Contains(const Vec& v, T x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Rules 1 and 3 to 6 of "Compatibility" that do not need the contract's
+// numbers: seniority, dates, engagement model, tags, allowlist. Role and
+// location hold by construction of the buckets.
+bool StaticallyCompatible(const RestingRequest& r, const RestingOffer& o) {
+  if (o.seniority < r.min_seniority) return false;
+  if (o.available_from > r.start_date) return false;
+  if (o.available_until != kOpenEnded && o.available_until < r.end_date) return false;
+  if (r.engagement_mask != 0 &&
+      (r.engagement_mask & (1u << static_cast<unsigned>(o.engagement_model))) == 0) {
+    return false;
+  }
+  for (TagId t : r.required_tags) {
+    if (!Contains(o.tags, t)) return false;
+  }
+  if (!r.allowlist.empty() && !Contains(r.allowlist, o.vendor)) return false;
+  return true;
+}
+
+// The contract that lets this pair trade at the offer's rate (rules 6 and 7),
+// or kNoId.
+ContractId TradingContract(const ContractRegistry& contracts, const RestingRequest& r,
+                           const RestingOffer& o) {
+  const ContractId id = contracts.FindPair(r.sponsor, o.vendor);
+  if (id == kNoId) return kNoId;
+  const Contract& c = contracts.get(id);
+  if (!c.active) return kNoId;
+  if (o.rate > c.cap(RateKey(r.role, o.seniority, o.country))) return kNoId;
+  return id;
+}
+
+// The fill size rule: q from the three limits, then min slices and the blend
+// limit. Returns 0 when the pair is skipped.
+int64_t FillSize(int64_t request_remaining, const RestingRequest& r, int64_t offer_remaining,
+                 const RestingOffer& o, int64_t headroom,
+                 const absl::InlinedVector<ParticipantId, 2>& vendors_used) {
+  const int64_t q = std::min({request_remaining, offer_remaining, headroom});
+  if (q <= 0) return 0;
+  if (q < r.min_slice_milli && q != request_remaining) return 0;
+  if (q < o.min_slice_milli && q != offer_remaining) return 0;
+  if (r.max_vendors > 0 && !Contains(vendors_used, o.vendor) &&
+      vendors_used.size() >= static_cast<size_t>(r.max_vendors)) {
+    return 0;
+  }
+  return q;
+}
+
+}  // namespace
+
+void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter& out) {
+  RestingRequest& r = book.request(slot);
+
+  // Plan.
+  MergeCursor cursor;
+  for (LocationId loc : r.locations) {
+    const Location& l = ref.location(loc);
+    if (l.kind == LocationKind::kRegion) {
+      for (LocationId country : l.children) {
+        if (const Bucket* b = book.OfferBucket(r.role, country)) cursor.Add(b);
+      }
+    } else if (const Bucket* b = book.OfferBucket(r.role, loc)) {
+      cursor.Add(b);
+    }
+  }
+  absl::InlinedVector<PlannedFill, 8> plan;
+  PlannedUsage usage;
+  absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
+  int64_t remaining = r.remaining_milli;
+  while (remaining > 0) {
+    const BookKey* key = cursor.Next();
+    if (key == nullptr || key->price > r.max_rate) break;
+    const RestingOffer& o = book.offer(key->slot);
+    if (!StaticallyCompatible(r, o)) continue;
+    const ContractId cid = TradingContract(contracts, r, o);
+    if (cid == kNoId) continue;
+    const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
+    const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
+    if (q == 0) continue;
+    plan.push_back(PlannedFill{key->slot, q, cid});
+    usage.Add(cid, q);
+    if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
+    remaining -= q;
+  }
+
+  if (aon && remaining > 0) {
+    const uint64_t id = r.id;
+    book.CloseRequest(slot);
+    out.Emit(OrderClosed{Side::kRequest, id, CloseReason::kAonUnfilled});
+    return;
+  }
+
+  // Execute.
+  absl::InlinedVector<uint32_t, 8> exhausted;
+  for (const PlannedFill& f : plan) {
+    RestingOffer& o = book.offer(f.slot);
+    Contract& c = contracts.get(f.contract);
+    o.remaining_milli -= f.fte_milli;
+    r.remaining_milli -= f.fte_milli;
+    c.used_fte_milli += f.fte_milli;
+    if (!Contains(r.vendors_used, o.vendor)) r.vendors_used.push_back(o.vendor);
+    out.Emit(AssignmentCreated{
+        r.id, o.id, c.contract_id, ref.participant_id(r.sponsor), ref.participant_id(o.vendor),
+        ref.role_code(r.role), o.seniority, ref.location_code(o.country),
+        o.hub == kNoId ? std::string_view() : ref.location_code(o.hub), f.fte_milli, o.rate,
+        r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
+    if (o.remaining_milli == 0) {
+      out.Emit(OrderClosed{Side::kOffer, o.id, CloseReason::kExhausted});
+      exhausted.push_back(f.slot);
+    }
+  }
+  for (uint32_t s : exhausted) {
+    book.Remove(s, book.offer(s));
+    book.CloseOffer(s);
+  }
+
+  const uint64_t id = r.id;
+  if (r.remaining_milli == 0) {
+    book.CloseRequest(slot);
+    out.Emit(OrderClosed{Side::kRequest, id, CloseReason::kFilled});
+  } else if (tif == TimeInForce::kIoc) {
+    book.CloseRequest(slot);
+    out.Emit(OrderClosed{Side::kRequest, id, CloseReason::kIocRemainder});
+  } else {
+    book.Insert(slot, r);
+  }
+}
+
+void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
+  RestingOffer& o = book.offer(slot);
+
+  MergeCursor cursor;
+  const LocationId region = ref.RegionOf(o.country);
+  if (region != kNoId) {
+    if (const Bucket* b = book.RequestBucket(o.role, region)) cursor.Add(b);
+  }
+  if (const Bucket* b = book.RequestBucket(o.role, o.country)) cursor.Add(b);
+  if (o.hub != kNoId) {
+    if (const Bucket* b = book.RequestBucket(o.role, o.hub)) cursor.Add(b);
+  }
+  absl::InlinedVector<PlannedFill, 8> plan;
+  PlannedUsage usage;
+  int64_t remaining = o.remaining_milli;
+  while (remaining > 0) {
+    const BookKey* key = cursor.Next();
+    if (key == nullptr || -key->price < o.rate) break;
+    const RestingRequest& r = book.request(key->slot);
+    if (!StaticallyCompatible(r, o)) continue;
+    const ContractId cid = TradingContract(contracts, r, o);
+    if (cid == kNoId) continue;
+    const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
+    const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
+    if (q == 0) continue;
+    plan.push_back(PlannedFill{key->slot, q, cid});
+    usage.Add(cid, q);
+    remaining -= q;
+  }
+
+  absl::InlinedVector<uint32_t, 8> filled;
+  for (const PlannedFill& f : plan) {
+    RestingRequest& r = book.request(f.slot);
+    Contract& c = contracts.get(f.contract);
+    o.remaining_milli -= f.fte_milli;
+    r.remaining_milli -= f.fte_milli;
+    c.used_fte_milli += f.fte_milli;
+    if (!Contains(r.vendors_used, o.vendor)) r.vendors_used.push_back(o.vendor);
+    out.Emit(AssignmentCreated{
+        r.id, o.id, c.contract_id, ref.participant_id(r.sponsor), ref.participant_id(o.vendor),
+        ref.role_code(r.role), o.seniority, ref.location_code(o.country),
+        o.hub == kNoId ? std::string_view() : ref.location_code(o.hub), f.fte_milli, o.rate,
+        r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
+    if (r.remaining_milli == 0) {
+      out.Emit(OrderClosed{Side::kRequest, r.id, CloseReason::kFilled});
+      filled.push_back(f.slot);
+    }
+  }
+  for (uint32_t s : filled) {
+    book.Remove(s, book.request(s));
+    book.CloseRequest(s);
+  }
+
+  const uint64_t id = o.id;
+  if (o.remaining_milli == 0) {
+    book.CloseOffer(slot);
+    out.Emit(OrderClosed{Side::kOffer, id, CloseReason::kExhausted});
+  } else if (tif == TimeInForce::kIoc) {
+    book.CloseOffer(slot);
+    out.Emit(OrderClosed{Side::kOffer, id, CloseReason::kIocRemainder});
+  } else {
+    book.Insert(slot, o);
+  }
+}
+
+}  // namespace market::matcher::internal
