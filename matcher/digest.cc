@@ -110,10 +110,9 @@ uint64_t EngineState::Digest() const {
   }
 
   h.Str("orders");
-  std::vector<std::pair<uint64_t, OrderRef>> orders(book.orders().begin(), book.orders().end());
-  std::sort(orders.begin(), orders.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [id, o] : orders) {
+  for (uint64_t id = 1; id <= book.orders().size(); ++id) {
+    const OrderRef& o = book.orders()[id - 1];
+    if (!o.exists) continue;
     h.U64(id);
     h.U64(static_cast<uint64_t>(o.side));
     h.Str(ref.participant_id(o.owner));

@@ -16,62 +16,75 @@ namespace market::matcher {
 namespace internal {
 namespace {
 
-Rejection Invalid(std::string field, std::string message) {
-  return Rejection{RejectCode::kInvalidArgument, std::move(field), std::move(message)};
+// A field path such as "fte_milli", "locations[2]" or "rates[3].country",
+// held as parts and turned into text only when a command is rejected.
+struct Field {
+  Field(const char* n) : name(n) {}  // NOLINT: implicit from a literal field name
+  Field(std::string_view n, size_t i, std::string_view s = {}) : name(n), index(i), sub(s) {}
+  std::string str() const {
+    if (index == kNone) return std::string(name);
+    return sub.empty() ? Cat(name, "[", index, "]") : Cat(name, "[", index, "].", sub);
+  }
+  static constexpr size_t kNone = SIZE_MAX;
+  std::string_view name;
+  size_t index = kNone;
+  std::string_view sub;
+};
+
+Rejection Invalid(const Field& field, std::string message) {
+  return Rejection{RejectCode::kInvalidArgument, field.str(), std::move(message)};
 }
-Rejection Denied(std::string field, std::string message) {
-  return Rejection{RejectCode::kPermissionDenied, std::move(field), std::move(message)};
+Rejection Denied(const Field& field, std::string message) {
+  return Rejection{RejectCode::kPermissionDenied, field.str(), std::move(message)};
 }
 
-std::string Indexed(std::string_view field, size_t i) { return Cat(field, "[", i, "]"); }
-std::string Indexed(std::string_view field, size_t i, std::string_view sub) {
-  return Cat(field, "[", i, "].", sub);
+Field Indexed(std::string_view field, size_t i) { return Field(field, i); }
+Field Indexed(std::string_view field, size_t i, std::string_view sub) {
+  return Field(field, i, sub);
 }
 
 // A non-empty string of at most 128 bytes (ids, codes, client_ref).
-Check RequireToken(std::string_view value, std::string_view field) {
-  if (value.empty()) return Invalid(std::string(field), Cat(field, " must be set"));
+Check RequireToken(std::string_view value, const Field& field) {
+  if (value.empty()) return Invalid(field, Cat(field.str(), " must be set"));
   if (value.size() > kMaxStringBytes) {
-    return Invalid(std::string(field), Cat(field, " is longer than 128 bytes"));
+    return Invalid(field, Cat(field.str(), " is longer than 128 bytes"));
   }
   return std::nullopt;
 }
 
 // A string of at most 128 bytes that may be empty (names, families).
-Check LimitLength(std::string_view value, std::string field) {
+Check LimitLength(std::string_view value, const Field& field) {
   if (value.size() > kMaxStringBytes) {
-    std::string message = Cat(field, " is longer than 128 bytes");
-    return Invalid(std::move(field), std::move(message));
+    return Invalid(field, Cat(field.str(), " is longer than 128 bytes"));
   }
   return std::nullopt;
 }
 
-Check InRange(int64_t value, int64_t lo, int64_t hi, std::string_view field) {
+Check InRange(int64_t value, int64_t lo, int64_t hi, const Field& field) {
   if (value < lo || value > hi) {
-    return Invalid(std::string(field), Cat(field, " must be in ", lo, "..", hi, ", got ", value));
+    return Invalid(field, Cat(field.str(), " must be in ", lo, "..", hi, ", got ", value));
   }
   return std::nullopt;
 }
 
 // 0 (unchanged) or in lo..hi, for amends.
-Check ZeroOrInRange(int64_t value, int64_t lo, int64_t hi, std::string_view field) {
+Check ZeroOrInRange(int64_t value, int64_t lo, int64_t hi, const Field& field) {
   if (value == 0) return std::nullopt;
   return InRange(value, lo, hi, field);
 }
 
-Check CountAtMost(size_t count, size_t limit, std::string_view field) {
+Check CountAtMost(size_t count, size_t limit, const Field& field) {
   if (count > limit) {
-    return Invalid(std::string(field),
-                   Cat(field, " has ", count, " entries, at most ", limit, " allowed"));
+    return Invalid(field,
+                   Cat(field.str(), " has ", count, " entries, at most ", limit, " allowed"));
   }
   return std::nullopt;
 }
 
-Check ParseDay(std::string_view text, std::string_view field, Day* out) {
+Check ParseDay(std::string_view text, const Field& field, Day* out) {
   auto day = ParseDate(text);
   if (!day) {
-    return Invalid(std::string(field),
-                   Cat(field, " must be a date YYYY-MM-DD in 2000-01-01..2199-12-31"));
+    return Invalid(field, Cat(field.str(), " must be a date YYYY-MM-DD in 2000-01-01..2199-12-31"));
   }
   *out = *day;
   return std::nullopt;
@@ -160,9 +173,9 @@ class CommandRun {
     return std::nullopt;
   }
 
-  Check RequireOwnId(std::string_view value, std::string_view field, ParticipantId who) const {
+  Check RequireOwnId(std::string_view value, const Field& field, ParticipantId who) const {
     if (!value.empty() && value != s_.ref.participant_id(who)) {
-      return Denied(std::string(field), Cat(field, " is not the caller's own id"));
+      return Denied(field, Cat(field.str(), " is not the caller's own id"));
     }
     return std::nullopt;
   }
@@ -176,45 +189,45 @@ class CommandRun {
     return ref != nullptr && ref->side == side ? ref : nullptr;
   }
 
-  Check RequireNotOthers(const OrderRef* order, std::string_view field, ParticipantId who) const {
+  Check RequireNotOthers(const OrderRef* order, const Field& field, ParticipantId who) const {
     if (order != nullptr && order->owner != who) {
-      return Denied(std::string(field), Cat(field, " belongs to another participant"));
+      return Denied(field, Cat(field.str(), " belongs to another participant"));
     }
     return std::nullopt;
   }
 
-  static Check RequireOpen(const OrderRef* order, std::string_view id, std::string_view field) {
+  static Check RequireOpen(const OrderRef* order, std::string_view id, const Field& field) {
     if (order == nullptr) {
-      return Rejection{RejectCode::kNotFound, std::string(field),
-                       Cat("order '", id, "' does not exist")};
+      return Rejection{RejectCode::kNotFound, field.str(), Cat("order '", id, "' does not exist")};
     }
     if (!order->open) {
-      return Rejection{RejectCode::kFailedPrecondition, std::string(field),
+      return Rejection{RejectCode::kFailedPrecondition, field.str(),
                        Cat("order '", id, "' is already closed")};
     }
     return std::nullopt;
   }
 
   // ---- Check 7: a client_ref seen before makes the command a duplicate.
+  // Remembers the client_ref for this command unless it was seen before, in
+  // which case the command is a duplicate. Called last, once every other
+  // check has passed, so only accepted commands use up their client_ref.
   bool IsDuplicate(ParticipantId who, std::string_view client_ref) {
-    auto it = s_.client_refs.find(EngineState::ClientRefKey(who, client_ref));
-    if (it == s_.client_refs.end()) return false;
+    auto [it, inserted] =
+        s_.client_refs.try_emplace(EngineState::ClientRefKey(who, client_ref), seq());
+    if (inserted) return false;
     duplicate_of_ = it->second;
     return true;
   }
-  void Remember(ParticipantId who, std::string_view client_ref) {
-    s_.client_refs.emplace(EngineState::ClientRefKey(who, client_ref), seq());
-  }
 
   // ---- Shared field checks.
-  Check RequireRole(std::string_view code, std::string field, RoleId* out) const {
+  Check RequireRole(std::string_view code, const Field& field, RoleId* out) const {
     if (auto c = RequireToken(code, field)) return c;
     *out = s_.ref.FindRole(code);
     if (*out == kNoId) return Invalid(field, Cat("unknown role '", code, "'"));
     return std::nullopt;
   }
 
-  Check RequireLocation(std::string_view code, std::string field, LocationKind kind,
+  Check RequireLocation(std::string_view code, const Field& field, LocationKind kind,
                         LocationId* out) const {
     if (auto c = RequireToken(code, field)) return c;
     *out = s_.ref.FindLocation(code);
@@ -226,7 +239,7 @@ class CommandRun {
     return std::nullopt;
   }
 
-  Check RequireParticipantField(std::string_view id, std::string field, ParticipantKind kind,
+  Check RequireParticipantField(std::string_view id, const Field& field, ParticipantKind kind,
                                 ParticipantId* out) const {
     if (auto c = RequireToken(id, field)) return c;
     *out = s_.ref.FindParticipant(id);
@@ -326,7 +339,6 @@ class CommandRun {
     if (IsDuplicate(who, c.client_ref)) return std::nullopt;
 
     // Accepted.
-    Remember(who, c.client_ref);
     req.fte_milli = c.fte_milli;
     req.remaining_milli = c.fte_milli;
     req.min_slice_milli = c.min_slice_milli;
@@ -387,7 +399,6 @@ class CommandRun {
     if (auto r = ParseTimeInForce(c.time_in_force, &tif)) return r;
     if (IsDuplicate(who, c.client_ref)) return std::nullopt;
 
-    Remember(who, c.client_ref);
     off.seniority = c.seniority;
     off.fte_milli = c.fte_milli;
     off.remaining_milli = c.fte_milli;
@@ -414,7 +425,6 @@ class CommandRun {
     if (auto r = RequireOpen(order, c.request_id, "request_id")) return r;
     if (IsDuplicate(who, c.client_ref)) return std::nullopt;
 
-    Remember(who, c.client_ref);
     const uint32_t slot = order->slot;
     RestingRequest& req = s_.book.request(slot);
     const int64_t remaining = c.fte_milli == 0 ? req.remaining_milli : c.fte_milli;
@@ -447,7 +457,6 @@ class CommandRun {
     if (auto r = RequireOpen(order, c.offer_id, "offer_id")) return r;
     if (IsDuplicate(who, c.client_ref)) return std::nullopt;
 
-    Remember(who, c.client_ref);
     const uint32_t slot = order->slot;
     RestingOffer& off = s_.book.offer(slot);
     const int64_t remaining = c.fte_milli == 0 ? off.remaining_milli : c.fte_milli;

@@ -11,6 +11,8 @@ ContractId ContractRegistry::Create(std::string_view contract_id, ParticipantId 
   contracts_.back().vendor = vendor;
   by_id_.emplace(std::string(contract_id), id);
   by_pair_.emplace(PairKey(sponsor, vendor), id);
+  if (by_sponsor_.size() <= sponsor) by_sponsor_.resize(sponsor + 1);
+  by_sponsor_[sponsor].emplace_back(vendor, id);
   return id;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "matcher/internal/reference_data.h"
 
 namespace market::matcher::internal {
@@ -58,6 +59,12 @@ class ContractRegistry {
     auto it = by_pair_.find(PairKey(sponsor, vendor));
     return it == by_pair_.end() ? kNoId : it->second;
   }
+  // The (vendor, contract) pairs of a sponsor, for walks on its behalf.
+  using VendorContracts = absl::InlinedVector<std::pair<ParticipantId, ContractId>, 8>;
+  const VendorContracts& OfSponsor(ParticipantId sponsor) const {
+    static const VendorContracts kNone;
+    return sponsor < by_sponsor_.size() ? by_sponsor_[sponsor] : kNone;
+  }
   // Creates a contract for a pair that has none; returns its id.
   ContractId Create(std::string_view contract_id, ParticipantId sponsor, ParticipantId vendor);
   Contract& get(ContractId id) { return contracts_[id]; }
@@ -71,6 +78,7 @@ class ContractRegistry {
   std::vector<Contract> contracts_;
   absl::flat_hash_map<std::string, ContractId> by_id_;
   absl::flat_hash_map<uint64_t, ContractId> by_pair_;
+  std::vector<VendorContracts> by_sponsor_;
 };
 
 }  // namespace market::matcher::internal

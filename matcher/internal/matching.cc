@@ -48,29 +48,31 @@ bool Contains(const Vec& v, T x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Rules 1 and 3 to 6 of "Compatibility" that do not need the contract's
-// numbers: seniority, dates, engagement model, tags, allowlist. Role and
+// Rules 3 to 5 on the compact filters: dates, engagement model, and the tag
+// masks (a necessary condition for the tag rule). Role, seniority and
 // location hold by construction of the buckets.
-bool StaticallyCompatible(const RestingRequest& r, const RestingOffer& o) {
-  if (o.seniority < r.min_seniority) return false;
+bool FiltersPass(const RequestFilter& r, const OfferFilter& o) {
   if (o.available_from > r.start_date) return false;
   if (o.available_until != kOpenEnded && o.available_until < r.end_date) return false;
-  if (r.engagement_mask != 0 &&
-      (r.engagement_mask & (1u << static_cast<unsigned>(o.engagement_model))) == 0) {
+  if (r.engagement_mask != 0 && (r.engagement_mask & (1u << o.engagement_model)) == 0) {
     return false;
   }
+  return (r.tag_mask & ~o.tag_mask) == 0;
+}
+
+// The rest of rules 5 and 6 on the full records: the exact tag subset and the
+// vendor allowlist.
+bool TagsAndAllowlistPass(const RestingRequest& r, const RestingOffer& o) {
   for (TagId t : r.required_tags) {
     if (!Contains(o.tags, t)) return false;
   }
-  if (!r.allowlist.empty() && !Contains(r.allowlist, o.vendor)) return false;
-  return true;
+  return r.allowlist.empty() || Contains(r.allowlist, o.vendor);
 }
 
 // The contract that lets this pair trade at the offer's rate (rules 6 and 7),
-// or kNoId.
-ContractId TradingContract(const ContractRegistry& contracts, const RestingRequest& r,
-                           const RestingOffer& o) {
-  const ContractId id = contracts.FindPair(r.sponsor, o.vendor);
+// or kNoId. `id` is the contract of (r.sponsor, o.vendor) or kNoId.
+ContractId TradingContract(const ContractRegistry& contracts, ContractId id,
+                           const RestingRequest& r, const RestingOffer& o) {
   if (id == kNoId) return kNoId;
   const Contract& c = contracts.get(id);
   if (!c.active) return kNoId;
@@ -101,26 +103,37 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
 
   // Plan.
   MergeCursor cursor;
-  for (LocationId loc : r.locations) {
-    const Location& l = ref.location(loc);
-    if (l.kind == LocationKind::kRegion) {
-      for (LocationId country : l.children) {
-        if (const Bucket* b = book.OfferBucket(r.role, country)) cursor.Add(b);
+  for (int32_t seniority = r.min_seniority; seniority <= kMaxSeniority; ++seniority) {
+    for (LocationId loc : r.locations) {
+      const Location& l = ref.location(loc);
+      if (l.kind == LocationKind::kRegion) {
+        for (LocationId country : l.children) {
+          cursor.Add(book.OfferBucket(r.role, seniority, country), r.max_rate);
+        }
+      } else {
+        cursor.Add(book.OfferBucket(r.role, seniority, loc), r.max_rate);
       }
-    } else if (const Bucket* b = book.OfferBucket(r.role, loc)) {
-      cursor.Add(b);
     }
   }
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
+  const ContractRegistry::VendorContracts& sponsor_contracts = contracts.OfSponsor(r.sponsor);
+  const RequestFilter& incoming = book.request_filter(slot);
   absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
   int64_t remaining = r.remaining_milli;
   while (remaining > 0) {
     const BookKey* key = cursor.Next();
     if (key == nullptr || key->price > r.max_rate) break;
+    const OfferFilter& f = book.offer_filter(key->slot);
+    if (!FiltersPass(incoming, f)) continue;
+    ContractId pair = kNoId;
+    for (const auto& [vendor, id] : sponsor_contracts) {
+      if (vendor == f.vendor) pair = id;
+    }
+    if (pair == kNoId) continue;
     const RestingOffer& o = book.offer(key->slot);
-    if (!StaticallyCompatible(r, o)) continue;
-    const ContractId cid = TradingContract(contracts, r, o);
+    if (!TagsAndAllowlistPass(r, o)) continue;
+    const ContractId cid = TradingContract(contracts, pair, r, o);
     if (cid == kNoId) continue;
     const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
     const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
@@ -179,22 +192,25 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
 
   MergeCursor cursor;
   const LocationId region = ref.RegionOf(o.country);
-  if (region != kNoId) {
-    if (const Bucket* b = book.RequestBucket(o.role, region)) cursor.Add(b);
-  }
-  if (const Bucket* b = book.RequestBucket(o.role, o.country)) cursor.Add(b);
-  if (o.hub != kNoId) {
-    if (const Bucket* b = book.RequestBucket(o.role, o.hub)) cursor.Add(b);
+  for (int32_t min_seniority = kMinSeniority; min_seniority <= o.seniority; ++min_seniority) {
+    if (region != kNoId) cursor.Add(book.RequestBucket(o.role, min_seniority, region), -o.rate);
+    cursor.Add(book.RequestBucket(o.role, min_seniority, o.country), -o.rate);
+    if (o.hub != kNoId) cursor.Add(book.RequestBucket(o.role, min_seniority, o.hub), -o.rate);
   }
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
+  const OfferFilter& incoming = book.offer_filter(slot);
   int64_t remaining = o.remaining_milli;
   while (remaining > 0) {
     const BookKey* key = cursor.Next();
     if (key == nullptr || -key->price < o.rate) break;
+    const RequestFilter& g = book.request_filter(key->slot);
+    if (!FiltersPass(g, incoming)) continue;
+    const ContractId pair = contracts.FindPair(g.sponsor, o.vendor);
+    if (pair == kNoId) continue;
     const RestingRequest& r = book.request(key->slot);
-    if (!StaticallyCompatible(r, o)) continue;
-    const ContractId cid = TradingContract(contracts, r, o);
+    if ((g.has_allowlist || g.has_required_tags) && !TagsAndAllowlistPass(r, o)) continue;
+    const ContractId cid = TradingContract(contracts, pair, r, o);
     if (cid == kNoId) continue;
     const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
     const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);

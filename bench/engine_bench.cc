@@ -1,0 +1,191 @@
+// engine_bench: the matcher alone, in process, on the reference workload
+// (WORKLOAD.md, `marketctl gen`) or on any Command JSON-lines file.
+//
+// Everything is parsed and converted to matcher commands before a clock
+// starts; events go to a counting sink (no JSON, no proto on the measured
+// path). The stream runs twice in fresh engines: once timed as a whole for
+// throughput, once with a clock read around each command for latency. Both
+// runs warm up untimed until `--warmup-resting` orders rest, then measure
+// the rest of the stream.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "codec/command_codec.h"
+#include "codec/json_lines.h"
+#include "marketctl/workload.h"
+#include "matcher/engine.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using market::matcher::Command;
+using market::matcher::Engine;
+
+class CountingSink final : public market::matcher::EventSink {
+ public:
+  void OnEvent(uint32_t, const market::matcher::Event&) override { ++events; }
+  uint64_t events = 0;
+};
+
+// One input line: a decoded command, or a line that was not a Command.
+struct Input {
+  Command command;
+  bool malformed = false;
+};
+
+// With MARKET_PERF_CTL=<fifo> (perf record --control=fifo:<fifo> -D -1),
+// perf samples only the measured loop of the throughput pass.
+void PerfControl(const char* command) {
+  if (const char* fifo = std::getenv("MARKET_PERF_CTL")) {
+    std::ofstream ctl(fifo);
+    ctl << command << std::endl;
+  }
+}
+
+long ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0;
+  long resident = 0;
+  statm >> pages >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+void Execute(Engine& engine, const Input& in, CountingSink& sink) {
+  const uint64_t seq = engine.last_sequence() + 1;
+  if (in.malformed) {
+    engine.RejectMalformed(seq, "not a Command", sink);
+  } else {
+    engine.Execute(seq, in.command, sink);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"engine_bench: matcher throughput, latency and memory"};
+  std::string file;
+  market::tools::WorkloadOptions gen;
+  gen.commands = 600000;
+  size_t warmup_resting = 100000;
+  app.add_option("--workload-file", file, "Command JSON lines to run (default: generated)");
+  app.add_option("--seed", gen.seed, "Reference workload seed")->capture_default_str();
+  app.add_option("--commands", gen.commands, "Reference workload order-flow commands")
+      ->capture_default_str();
+  app.add_option("--warmup-resting", warmup_resting,
+                 "Run untimed until this many orders rest, then measure")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<Input> inputs;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << "engine_bench: cannot read " << file << "\n";
+      return 1;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      if (market::codec::IsBlankLine(line)) continue;
+      auto parsed = market::codec::ParseCommandJson(line);
+      Input input;
+      if (parsed.ok()) {
+        input.command = market::codec::FromProto(*parsed);
+      } else {
+        input.malformed = true;
+      }
+      inputs.push_back(std::move(input));
+    }
+  } else {
+    market::tools::GenerateWorkload(gen, [&](const marketplace::v1::Command& c) {
+      inputs.push_back(Input{market::codec::FromProto(c), false});
+    });
+  }
+
+  // Both passes run the same prefix untimed: the reference data (up to the
+  // first order), then orders until `warmup_resting` rest.
+  auto is_order = [](const Input& in) {
+    return std::holds_alternative<market::matcher::SubmitRequest>(in.command.body) ||
+           std::holds_alternative<market::matcher::PublishOffer>(in.command.body);
+  };
+  const size_t first_order = static_cast<size_t>(
+      std::find_if(inputs.begin(), inputs.end(), is_order) - inputs.begin());
+  CountingSink sink;
+  auto warm_up = [&](Engine& engine) {
+    size_t i = 0;
+    for (; i < first_order; ++i) Execute(engine, inputs[i], sink);
+    const long rss = ResidentBytes();
+    while (i < inputs.size() && engine.open_requests() + engine.open_offers() < warmup_resting) {
+      Execute(engine, inputs[i++], sink);
+    }
+    return std::pair<size_t, long>(i, rss);
+  };
+
+  // Pass 1: throughput, and memory per resting order.
+  double seconds = 0;
+  size_t measured = 0;
+  long bytes_per_order = 0;
+  uint64_t digest_throughput = 0;
+  {
+    Engine engine;
+    const auto [start, rss_before] = warm_up(engine);
+    const size_t resting = engine.open_requests() + engine.open_offers();
+    bytes_per_order = resting ? (ResidentBytes() - rss_before) / static_cast<long>(resting) : 0;
+    const uint64_t events_before = sink.events;
+    PerfControl("enable");
+    const auto t0 = Clock::now();
+    for (size_t k = start; k < inputs.size(); ++k) Execute(engine, inputs[k], sink);
+    const auto t1 = Clock::now();
+    PerfControl("disable");
+    seconds = std::chrono::duration<double>(t1 - t0).count();
+    measured = inputs.size() - start;
+    digest_throughput = engine.StateDigest();
+    std::printf("workload: %s\n", file.empty() ? ("reference, seed " + std::to_string(gen.seed) +
+                                                  ", " + std::to_string(gen.commands) +
+                                                  " order-flow commands").c_str()
+                                               : file.c_str());
+    std::printf("resting orders: %zu at measure start, %zu at end; events measured: %llu\n",
+                resting, engine.open_requests() + engine.open_offers(),
+                static_cast<unsigned long long>(sink.events - events_before));
+  }
+
+  // Pass 2: latency per command, same stream in a fresh engine.
+  std::vector<uint32_t> latency_ns;
+  uint64_t digest_latency = 0;
+  {
+    Engine engine;
+    size_t i = warm_up(engine).first;
+    latency_ns.reserve(inputs.size() - i);
+    for (; i < inputs.size(); ++i) {
+      const auto t0 = Clock::now();
+      Execute(engine, inputs[i], sink);
+      const auto t1 = Clock::now();
+      latency_ns.push_back(static_cast<uint32_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
+    }
+    digest_latency = engine.StateDigest();
+  }
+  std::sort(latency_ns.begin(), latency_ns.end());
+  auto pct = [&](double p) {
+    if (latency_ns.empty()) return 0u;
+    return latency_ns[std::min(latency_ns.size() - 1,
+                               static_cast<size_t>(p * static_cast<double>(latency_ns.size())))];
+  };
+
+  std::printf("commands measured: %zu\n", measured);
+  std::printf("throughput: %.0f commands/s\n", static_cast<double>(measured) / seconds);
+  std::printf("latency ns: p50 %u  p99 %u  p99.9 %u  max %u\n", pct(0.50), pct(0.99), pct(0.999),
+              latency_ns.empty() ? 0u : latency_ns.back());
+  std::printf("resident bytes per resting order: %ld\n", bytes_per_order);
+  std::printf("digests equal across passes: %s\n",
+              digest_throughput == digest_latency ? "yes" : "NO");
+  return digest_throughput == digest_latency ? 0 : 1;
+}
