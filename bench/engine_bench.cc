@@ -9,14 +9,14 @@
 // the rest of the stream.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "codec/command_codec.h"
@@ -62,7 +62,7 @@ long ResidentBytes() {
 void Execute(Engine& engine, const Input& in, CountingSink& sink) {
   const uint64_t seq = engine.last_sequence() + 1;
   if (in.malformed) {
-    engine.RejectMalformed(seq, "not a Command", sink);
+    engine.RejectMalformed(seq, "", "not a Command", sink);
   } else {
     engine.Execute(seq, in.command, sink);
   }
@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
     return std::holds_alternative<market::matcher::SubmitRequest>(in.command.body) ||
            std::holds_alternative<market::matcher::PublishOffer>(in.command.body);
   };
-  const size_t first_order = static_cast<size_t>(
-      std::find_if(inputs.begin(), inputs.end(), is_order) - inputs.begin());
+  const size_t first_order =
+      static_cast<size_t>(std::find_if(inputs.begin(), inputs.end(), is_order) - inputs.begin());
   CountingSink sink;
   auto warm_up = [&](Engine& engine) {
     size_t i = 0;
@@ -148,10 +148,11 @@ int main(int argc, char** argv) {
     seconds = std::chrono::duration<double>(t1 - t0).count();
     measured = inputs.size() - start;
     digest_throughput = engine.StateDigest();
-    std::printf("workload: %s\n", file.empty() ? ("reference, seed " + std::to_string(gen.seed) +
-                                                  ", " + std::to_string(gen.commands) +
-                                                  " order-flow commands").c_str()
-                                               : file.c_str());
+    std::printf("workload: %s\n", file.empty()
+                                      ? ("reference, seed " + std::to_string(gen.seed) + ", " +
+                                         std::to_string(gen.commands) + " order-flow commands")
+                                            .c_str()
+                                      : file.c_str());
     std::printf("resting orders: %zu at measure start, %zu at end; events measured: %llu\n",
                 resting, engine.open_requests() + engine.open_offers(),
                 static_cast<unsigned long long>(sink.events - events_before));

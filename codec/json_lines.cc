@@ -32,6 +32,38 @@ std::string ToJson(const google::protobuf::Message& message) {
   return json;
 }
 
+std::string FieldOfParseError(std::string_view message) {
+  // protobuf reports "(submit_request.fte_milli): invalid value ..." for a bad
+  // value and "(submit_request) fteMili: Cannot find field." for an unknown one.
+  const size_t open = message.find('(');
+  const size_t close = message.find(')', open == std::string_view::npos ? 0 : open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return "";
+  std::string_view path = message.substr(open + 1, close - open - 1);
+  std::string_view rest = message.substr(close + 1);
+  std::string field;
+  if (rest.substr(0, 1) == ":") {
+    field = std::string(path);
+  } else if (rest.substr(0, 1) == " " &&
+             rest.find(": Cannot find field") != std::string_view::npos) {
+    field = std::string(path) + "." + std::string(rest.substr(1, rest.find(':') - 1));
+  } else {
+    return "";
+  }
+  // Drop the body's own name: fields are named inside the command body.
+  const size_t dot = field.find('.');
+  static constexpr std::string_view kBodies[] = {
+      "submit_request",     "amend_request",   "cancel_request", "publish_offer",
+      "amend_offer",        "withdraw_offer",  "define_role",    "define_location",
+      "upsert_participant", "upsert_contract", "patch_rate_card"};
+  for (std::string_view body : kBodies) {
+    if (field == body) return "";
+    if (dot != std::string::npos && std::string_view(field).substr(0, dot) == body) {
+      return field.substr(dot + 1);
+    }
+  }
+  return field;
+}
+
 uint64_t SimulateJsonLines(std::istream& in, std::ostream& out, uint64_t first_sequence) {
   Simulator simulator;
   uint64_t sequence = first_sequence - 1;
@@ -45,7 +77,8 @@ uint64_t SimulateJsonLines(std::istream& in, std::ostream& out, uint64_t first_s
     if (command.ok()) {
       simulator.Execute(sequence, *command, &events);
     } else {
-      simulator.RejectMalformed(sequence, std::string(command.status().message()), &events);
+      const std::string message(command.status().message());
+      simulator.RejectMalformed(sequence, FieldOfParseError(message), message, &events);
     }
     for (const auto& e : events) out << ToJson(e) << '\n';
   }

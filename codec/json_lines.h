@@ -21,6 +21,10 @@ absl::StatusOr<marketplace::v1::Command> ParseCommandJson(std::string_view line)
 
 std::string ToJson(const google::protobuf::Message& message);
 
+// The command field a JSON parse error names, as a snake_case path inside the
+// body ("fte_milli", "time_in_force"), or "" when the parser named none.
+std::string FieldOfParseError(std::string_view message);
+
 // `marketctl simulate`: Command lines from `in`, Event lines to `out`, in
 // sequence order starting at `first_sequence`. Returns the last sequence used.
 uint64_t SimulateJsonLines(std::istream& in, std::ostream& out, uint64_t first_sequence = 1);

@@ -12,10 +12,11 @@ matcher::Outcome Simulator::Execute(uint64_t sequence, const marketplace::v1::Co
   return engine_.Execute(sequence, converted, sink);
 }
 
-matcher::Outcome Simulator::RejectMalformed(uint64_t sequence, std::string_view message,
+matcher::Outcome Simulator::RejectMalformed(uint64_t sequence, std::string_view field,
+                                            std::string_view message,
                                             std::vector<marketplace::v1::Event>* events) {
   ProtoEventSink sink(events, sequence, 0, "");
-  return engine_.RejectMalformed(sequence, message, sink);
+  return engine_.RejectMalformed(sequence, field, message, sink);
 }
 
 }  // namespace market::codec

@@ -22,7 +22,8 @@ class Simulator {
                            std::vector<marketplace::v1::Event>* events);
 
   // Takes `sequence` for input that is not a Command; appends its CommandRejected.
-  matcher::Outcome RejectMalformed(uint64_t sequence, std::string_view message,
+  matcher::Outcome RejectMalformed(uint64_t sequence, std::string_view field,
+                                   std::string_view message,
                                    std::vector<marketplace::v1::Event>* events);
 
   uint64_t StateDigest() const { return engine_.StateDigest(); }

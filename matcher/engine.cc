@@ -665,10 +665,11 @@ Outcome Engine::Execute(uint64_t sequence, const Command& command, EventSink& si
   return internal::CommandRun(*state_, sequence, command, sink).Run();
 }
 
-Outcome Engine::RejectMalformed(uint64_t sequence, std::string_view message, EventSink& sink) {
+Outcome Engine::RejectMalformed(uint64_t sequence, std::string_view field, std::string_view message,
+                                EventSink& sink) {
   assert(sequence == state_->last_sequence + 1);
   state_->last_sequence = sequence;
-  sink.OnEvent(0, CommandRejected{RejectCode::kInvalidArgument, {}, message});
+  sink.OnEvent(0, CommandRejected{RejectCode::kInvalidArgument, field, message});
   return Outcome{Outcome::Kind::kRejected, 1, 0};
 }
 

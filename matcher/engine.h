@@ -46,8 +46,9 @@ class Engine {
   Outcome Execute(uint64_t sequence, const Command& command, EventSink& sink);
 
   // Takes `sequence` for input that could not be decoded as a Command and
-  // emits its CommandRejected (INVALID_ARGUMENT, empty field).
-  Outcome RejectMalformed(uint64_t sequence, std::string_view message, EventSink& sink);
+  // emits its CommandRejected (INVALID_ARGUMENT, the field when known).
+  Outcome RejectMalformed(uint64_t sequence, std::string_view field, std::string_view message,
+                          EventSink& sink);
 
   uint64_t last_sequence() const;
 
