@@ -547,11 +547,11 @@ class CommandRun {
     if (auto r = RequireToken(c.id, "id")) return r;
     if (c.kind < 1 || c.kind > 2) return Invalid("kind", "kind must be SPONSOR or VENDOR");
     const auto kind = static_cast<ParticipantKind>(c.kind);
-    if (auto r = LimitLength(c.name, "name")) return r;
     const ParticipantId existing = s_.ref.FindParticipant(c.id);
     if (existing != kNoId && s_.ref.participant(existing).kind != kind) {
       return Invalid("kind", Cat("participant '", c.id, "' exists with another kind"));
     }
+    if (auto r = LimitLength(c.name, "name")) return r;
     s_.ref.UpsertParticipant(c.id, kind, c.name);
     out_.Emit(ParticipantUpserted{&c});
     return std::nullopt;
