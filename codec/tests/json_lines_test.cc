@@ -39,9 +39,9 @@ TEST(JsonLines, EnumsTravelByName) {
 }
 
 TEST(JsonLines, ParseErrorNamesTheBadValuesField) {
-  EXPECT_EQ(FieldOfParseError(
-                "(submit_request.fte_milli): invalid value \"abc\" for type TYPE_INT64"),
-            "fte_milli");
+  EXPECT_EQ(
+      FieldOfParseError("(submit_request.fte_milli): invalid value \"abc\" for type TYPE_INT64"),
+      "fte_milli");
   EXPECT_EQ(FieldOfParseError("(submit_request) fteMili: Cannot find field."), "fteMili");
   EXPECT_EQ(FieldOfParseError("Unexpected token.\nnot json\n^"), "");
 }

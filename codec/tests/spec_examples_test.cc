@@ -44,9 +44,9 @@ void ExpectExampleHolds(const std::string& name) {
     partial.set_scope(google::protobuf::util::MessageDifferencer::PARTIAL);
     std::string diff;
     partial.ReportDifferencesToString(&diff);
-    EXPECT_TRUE(partial.Compare(want, got)) << "line " << i + 1 << "\nexpected " << expected[i]
-                                            << "\nactual   " << actual[i] << "\n"
-                                            << diff;
+    EXPECT_TRUE(partial.Compare(want, got))
+        << "line " << i + 1 << "\nexpected " << expected[i] << "\nactual   " << actual[i] << "\n"
+        << diff;
     EXPECT_EQ(want.body_case(), got.body_case()) << "line " << i + 1;
   }
 }
