@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Engine benchmark on the reference workload (docs/BENCHMARKS.md).
+# Usage: scripts/bench-engine.sh [seed] [order-flow commands]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seed=${1:-1}
+commands=${2:-400000}
+scripts/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target engine_bench marketctl >/dev/null
+workload=build/release/workload-${seed}-${commands}.jsonl
+[[ -f $workload ]] || build/release/tools/marketctl gen --seed "$seed" --commands "$commands" > "$workload"
+build/release/bench/engine_bench --workload-file "$workload" --warmup-resting 100000
