@@ -4,7 +4,8 @@
 // Several seeds each drive a stream of generated commands (random_commands.h)
 // through three engines in lock step:
 //   A  the engine under test;
-//   B  a replay of the same stream (determinism: equal events, equal digests);
+//   B  a replay of the same stream (determinism: equal events, equal digests;
+//      a child process also replays the first kCrossProcessCommands commands);
 //   C  a "no-op twin": it runs every command that A applied, and in place of
 //      every command that A rejected or found duplicate it runs a command with
 //      no body (rejected at once, field "body"), which only takes the sequence
@@ -34,7 +35,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -1657,7 +1660,26 @@ struct RunConfig {
   bool overridden = false;  // seeds or command count set from the environment
   bool trace = false;
   bool strict_digests = false;
+  // Set in the child process of the cross-process replay check: run engine A
+  // only and print the fingerprint of the first `commands` commands.
+  bool fingerprint_only = false;
 };
+
+// A fresh process replays each seed's first kCrossProcessCommands commands
+// and must produce the same fingerprint (FNV-1a over every event line and the
+// final StateDigest). The in-process replay engine shares the process's
+// hash-table seed, so only another process can show a dependence on hash
+// iteration order or on addresses.
+constexpr uint64_t kCrossProcessCommands = 2'000;
+
+uint64_t Fnv(uint64_t h, std::string_view bytes) {
+  for (unsigned char ch : bytes) {
+    h ^= ch;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
 
 // StateDigest hashes every order and client_ref ever accepted, so it costs
 // O(history) per call. The no-op twin's digest is compared right after every
@@ -1666,7 +1688,7 @@ struct RunConfig {
 // compared every kDigestEvery commands and at the end of each stream, which
 // still catches a later rejected command that left a lasting change.
 constexpr uint64_t kStrictDigestCommands = 1500;
-constexpr uint64_t kDigestEvery = 128;
+constexpr uint64_t kDigestEvery = 256;
 
 class SeedRun {
  public:
@@ -1676,7 +1698,9 @@ class SeedRun {
         results_(results),
         commands_(config.commands),
         trace_(config.trace),
-        strict_digests_(config.strict_digests) {}
+        strict_digests_(config.strict_digests),
+        fingerprint_only_(config.fingerprint_only),
+        fingerprint_commands_(std::min(config.commands, kCrossProcessCommands)) {}
 
   void Run() {
     for (const Command& cmd : gen_.Setup()) {
@@ -1684,9 +1708,12 @@ class SeedRun {
       ++results_.setup_commands;
     }
     for (uint64_t i = 0; i < commands_; ++i) {
+      if (i == fingerprint_commands_) TakeFingerprint();
       if (!Step(gen_.Next(), false)) return;
       ++results_.commands;
     }
+    if (commands_ == fingerprint_commands_) TakeFingerprint();
+    if (fingerprint_only_) return;
     Reporter rep;
     CompareDigests(rep, Outcome::Kind::kApplied, /*with_replay=*/true);
     shadow_.CheckConservation(shadow_.AllOrderIds(), a_.open_requests(), a_.open_offers(), rep);
@@ -1695,7 +1722,39 @@ class SeedRun {
     }
   }
 
+  // Engine A's fingerprint after the first kCrossProcessCommands commands.
+  std::optional<uint64_t> prefix_fingerprint() const { return prefix_fingerprint_; }
+
  private:
+  void TakeFingerprint() {
+    prefix_fingerprint_ = Fnv(fingerprint_, Cat("digest ", a_.StateDigest()));
+  }
+
+  void Feedback(const std::set<uint64_t>& touched) {
+    for (uint64_t id : touched) {
+      const ShadowOrder* o = shadow_.Find(id);
+      if (o == nullptr) continue;
+      if (o->open) {
+        gen_.OnOrderOpen(id, o->remaining, o->price);
+      } else {
+        gen_.OnOrderClosed(id);
+      }
+    }
+  }
+
+  // The child of the cross-process check: engine A and the model's book (the
+  // generator's feedback) only.
+  bool FingerprintStep(uint64_t seq, const Command& cmd) {
+    CapturingSink sa;
+    a_.Execute(seq, cmd, sa);
+    for (const Captured& e : sa.events) fingerprint_ = Fnv(fingerprint_, e.line + e.message);
+    Reporter rep;
+    std::set<uint64_t> touched;
+    const bool ok = shadow_.Apply(seq, cmd, sa.events, rep, touched);
+    Feedback(touched);
+    return ok;
+  }
+
   // `kind`: what A made of the command just run (kApplied for a periodic check).
   void CompareDigests(Reporter& rep, Outcome::Kind kind, bool with_replay) {
     ++results_.digest_checks;
@@ -1721,6 +1780,7 @@ class SeedRun {
 
   bool Step(const Command& cmd, bool setup) {
     const uint64_t seq = a_.last_sequence() + 1;
+    if (fingerprint_only_) return FingerprintStep(seq, cmd);
     const Prediction pred = shadow_.Predict(seq, cmd);
     CapturingSink sa;
     CapturingSink sb;
@@ -1733,6 +1793,7 @@ class SeedRun {
     } else {
       c_.Execute(seq, Command{cmd.timestamp_unix_nanos, cmd.principal, EmptyBody{}}, sc);
     }
+    for (const Captured& e : sa.events) fingerprint_ = Fnv(fingerprint_, e.line + e.message);
     if (trace_) {
       std::cerr << "seed " << seed_ << " #" << seq << " " << DumpCommand(cmd) << "\n"
                 << EventsText(sa.events);
@@ -1804,15 +1865,7 @@ class SeedRun {
     if (shadow_.Apply(seq, cmd, sa.events, rep, touched)) {
       shadow_.CheckConservation(touched, a_.open_requests(), a_.open_offers(), rep);
     }
-    for (uint64_t id : touched) {
-      const ShadowOrder* o = shadow_.Find(id);
-      if (o == nullptr) continue;
-      if (o->open) {
-        gen_.OnOrderOpen(id, o->remaining, o->price);
-      } else {
-        gen_.OnOrderClosed(id);
-      }
-    }
+    Feedback(touched);
     if (!setup) Count(cmd, oa, sa.events, pred);
     if (!rep.failures.empty()) {
       Record(rep, Cat("#", seq, setup ? " (setup)" : ""), cmd, sa.events, pred);
@@ -1879,6 +1932,10 @@ class SeedRun {
   uint64_t commands_;
   bool trace_;
   bool strict_digests_;
+  bool fingerprint_only_;
+  uint64_t fingerprint_commands_;
+  uint64_t fingerprint_ = kFnvOffset;
+  std::optional<uint64_t> prefix_fingerprint_;
   ShadowMarket shadow_;
   Engine a_;  // under test
   Engine b_;  // replay
@@ -1914,7 +1971,41 @@ RunConfig ConfigFromEnvironment() {
   }
   config.trace = std::getenv("MATCHER_PROPERTY_TRACE") != nullptr;
   config.strict_digests = std::getenv("MATCHER_PROPERTY_STRICT_DIGESTS") != nullptr;
+  config.fingerprint_only = std::getenv("MATCHER_PROPERTY_FINGERPRINT_ONLY") != nullptr;
   return config;
+}
+
+constexpr std::string_view kFingerprintTag = "matcher-property-fingerprint ";
+
+// Runs this test binary again for one seed in fingerprint-only mode and reads
+// the fingerprint it prints, or explains why it could not.
+std::optional<uint64_t> ChildFingerprint(uint64_t seed, uint64_t commands, std::string* error) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    *error = Cat("cannot find this binary: ", ec.message());
+    return std::nullopt;
+  }
+  const std::string command =
+      Cat("env -u MATCHER_PROPERTY_TRACE -u MATCHER_PROPERTY_STRICT_DIGESTS ",
+          "MATCHER_PROPERTY_FINGERPRINT_ONLY=1 MATCHER_PROPERTY_SEEDS=", seed,
+          " MATCHER_PROPERTY_COMMANDS=", commands, " '", self.string(),
+          "' --gtest_filter='Seeds/MatcherProperties.*' 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    *error = "popen failed";
+    return std::nullopt;
+  }
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  pclose(pipe);
+  const size_t at = output.find(kFingerprintTag);
+  if (at == std::string::npos) {
+    *error = Cat("the child printed no fingerprint:\n", output);
+    return std::nullopt;
+  }
+  return std::strtoull(output.c_str() + at + kFingerprintTag.size(), nullptr, 10);
 }
 
 void PrintSummary(uint64_t seed, const SeedResults& r, int64_t millis) {
@@ -1982,7 +2073,12 @@ TEST_P(MatcherProperties, EveryInvariantHoldsOnRandomCommands) {
   const RunConfig config = ConfigFromEnvironment();
   SeedResults results;
   const auto start = std::chrono::steady_clock::now();
-  SeedRun(seed, config, results).Run();
+  SeedRun run(seed, config, results);
+  run.Run();
+  if (config.fingerprint_only) {
+    std::cout << kFingerprintTag << run.prefix_fingerprint().value_or(0) << "\n";
+    return;
+  }
   const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - start)
                              .count();
@@ -1999,6 +2095,16 @@ TEST_P(MatcherProperties, EveryInvariantHoldsOnRandomCommands) {
   if (!failed) {
     EXPECT_EQ(results.commands, config.commands);
     if (!config.overridden) ExpectCoverage(results.stats);
+    const uint64_t prefix = std::min(config.commands, kCrossProcessCommands);
+    std::string error;
+    if (auto child = ChildFingerprint(seed, prefix, &error)) {
+      EXPECT_EQ(*child, run.prefix_fingerprint().value_or(0))
+          << "invariant ReplayIsDeterministic does not hold: a fresh process replaying seed "
+          << seed << "'s first " << prefix << " commands emitted other events or reached "
+          << "another StateDigest";
+    } else {
+      ADD_FAILURE() << "the cross-process replay could not run: " << error;
+    }
   }
 }
 
