@@ -160,6 +160,8 @@ int main(int argc, char** argv) {
 
   // Pass 2: latency per command, same stream in a fresh engine.
   std::vector<uint32_t> latency_ns;
+  std::vector<std::vector<uint32_t>> latency_by_kind(
+      std::variant_size_v<market::matcher::CommandBody>);
   uint64_t digest_latency = 0;
   {
     Engine engine;
@@ -169,8 +171,10 @@ int main(int argc, char** argv) {
       const auto t0 = Clock::now();
       Execute(engine, inputs[i], sink);
       const auto t1 = Clock::now();
-      latency_ns.push_back(static_cast<uint32_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
+      const auto ns = static_cast<uint32_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      latency_ns.push_back(ns);
+      latency_by_kind[inputs[i].command.body.index()].push_back(ns);
     }
     digest_latency = engine.StateDigest();
   }
@@ -186,6 +190,18 @@ int main(int argc, char** argv) {
   std::printf("latency ns: p50 %u  p99 %u  p99.9 %u  max %u\n", pct(0.50), pct(0.99), pct(0.999),
               latency_ns.empty() ? 0u : latency_ns.back());
   std::printf("resident bytes per resting order: %ld\n", bytes_per_order);
+  static constexpr const char* kKinds[] = {
+      "empty",           "submit_request",     "amend_request",   "cancel_request",
+      "publish_offer",   "amend_offer",        "withdraw_offer",  "define_role",
+      "define_location", "upsert_participant", "upsert_contract", "patch_rate_card"};
+  for (size_t k = 0; k < latency_by_kind.size(); ++k) {
+    auto& v = latency_by_kind[k];
+    if (v.empty()) continue;
+    std::sort(v.begin(), v.end());
+    std::printf("  %-16s n=%-7zu p50 %6u  p99 %7u  p99.9 %7u ns\n", kKinds[k], v.size(),
+                v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 99 / 100)],
+                v[std::min(v.size() - 1, v.size() * 999 / 1000)]);
+  }
   std::printf("digests equal across passes: %s\n",
               digest_throughput == digest_latency ? "yes" : "NO");
   return digest_throughput == digest_latency ? 0 : 1;

@@ -211,9 +211,15 @@ class CommandRun {
   // Remembers the client_ref for this command unless it was seen before, in
   // which case the command is a duplicate. Called last, once every other
   // check has passed, so only accepted commands use up their client_ref.
+  // Starts loading the idempotency slot while the fields are validated.
+  void PrefetchClientRef(ParticipantId who, std::string_view client_ref) {
+    client_ref_key_ = EngineState::ClientRefKey(who, client_ref);
+    s_.client_refs.prefetch(client_ref_key_);
+  }
+
   bool IsDuplicate(ParticipantId who, std::string_view client_ref) {
-    auto [it, inserted] =
-        s_.client_refs.try_emplace(EngineState::ClientRefKey(who, client_ref), seq());
+    if (client_ref_key_.empty()) client_ref_key_ = EngineState::ClientRefKey(who, client_ref);
+    auto [it, inserted] = s_.client_refs.try_emplace(std::move(client_ref_key_), seq());
     if (inserted) return false;
     duplicate_of_ = it->second;
     return true;
@@ -283,6 +289,7 @@ class CommandRun {
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kSponsor, &who)) return r;
     if (auto r = RequireOwnId(c.sponsor_id, "sponsor_id", who)) return r;
+    PrefetchClientRef(who, c.client_ref);
 
     RestingRequest req;
     req.id = seq();
@@ -358,6 +365,7 @@ class CommandRun {
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kVendor, &who)) return r;
     if (auto r = RequireOwnId(c.vendor_id, "vendor_id", who)) return r;
+    PrefetchClientRef(who, c.client_ref);
 
     RestingOffer off;
     off.id = seq();
@@ -652,6 +660,7 @@ class CommandRun {
   const Command& cmd_;
   Emitter out_;
   uint64_t duplicate_of_ = 0;
+  std::string client_ref_key_;  // built once per command
 };
 
 }  // namespace internal

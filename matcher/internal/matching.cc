@@ -48,16 +48,14 @@ bool Contains(const Vec& v, T x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Rules 3 to 5 on the compact filters: dates, engagement model, and the tag
+// Rules 3 to 5 on the bucket entries: dates, engagement model, and the tag
 // masks (a necessary condition for the tag rule). Role, seniority and
 // location hold by construction of the buckets.
-bool FiltersPass(const RequestFilter& r, const OfferFilter& o) {
-  if (o.available_from > r.start_date) return false;
-  if (o.available_until != kOpenEnded && o.available_until < r.end_date) return false;
-  if (r.engagement_mask != 0 && (r.engagement_mask & (1u << o.engagement_model)) == 0) {
-    return false;
-  }
-  return (r.tag_mask & ~o.tag_mask) == 0;
+bool EntriesPass(const BookEntry& request, const BookEntry& offer) {
+  if (offer.day_from > request.day_from) return false;
+  if (offer.day_to != kOpenEnded && offer.day_to < request.day_to) return false;
+  if (request.models != 0 && (request.models & (1u << offer.models)) == 0) return false;
+  return (request.tags & ~offer.tags) == 0;
 }
 
 // The rest of rules 5 and 6 on the full records: the exact tag subset and the
@@ -103,32 +101,29 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
 
   // Plan.
   MergeCursor cursor;
-  for (int32_t seniority = r.min_seniority; seniority <= kMaxSeniority; ++seniority) {
-    for (LocationId loc : r.locations) {
-      const Location& l = ref.location(loc);
-      if (l.kind == LocationKind::kRegion) {
-        for (LocationId country : l.children) {
-          cursor.Add(book.OfferBucket(r.role, seniority, country), r.max_rate);
-        }
-      } else {
-        cursor.Add(book.OfferBucket(r.role, seniority, loc), r.max_rate);
+  for (LocationId loc : r.locations) {
+    const Location& l = ref.location(loc);
+    if (l.kind == LocationKind::kRegion) {
+      for (LocationId country : l.children) {
+        cursor.Add(book.Offers(r.role, country), r.min_seniority, kMaxSeniority, r.max_rate);
       }
+    } else {
+      cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
     }
   }
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
   const ContractRegistry::VendorContracts& sponsor_contracts = contracts.OfSponsor(r.sponsor);
-  const RequestFilter& incoming = book.request_filter(slot);
+  const BookEntry incoming = OrderBook::EntryOf(slot, r);
   absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
   int64_t remaining = r.remaining_milli;
   while (remaining > 0) {
-    const BookKey* key = cursor.Next();
+    const BookEntry* key = cursor.Next();
     if (key == nullptr || key->price > r.max_rate) break;
-    const OfferFilter& f = book.offer_filter(key->slot);
-    if (!FiltersPass(incoming, f)) continue;
+    if (!EntriesPass(incoming, *key)) continue;
     ContractId pair = kNoId;
     for (const auto& [vendor, id] : sponsor_contracts) {
-      if (vendor == f.vendor) pair = id;
+      if (vendor == key->party) pair = id;
     }
     if (pair == kNoId) continue;
     const RestingOffer& o = book.offer(key->slot);
@@ -192,24 +187,22 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
 
   MergeCursor cursor;
   const LocationId region = ref.RegionOf(o.country);
-  for (int32_t min_seniority = kMinSeniority; min_seniority <= o.seniority; ++min_seniority) {
-    if (region != kNoId) cursor.Add(book.RequestBucket(o.role, min_seniority, region), -o.rate);
-    cursor.Add(book.RequestBucket(o.role, min_seniority, o.country), -o.rate);
-    if (o.hub != kNoId) cursor.Add(book.RequestBucket(o.role, min_seniority, o.hub), -o.rate);
-  }
+  if (region != kNoId)
+    cursor.Add(book.Requests(o.role, region), kMinSeniority, o.seniority, -o.rate);
+  cursor.Add(book.Requests(o.role, o.country), kMinSeniority, o.seniority, -o.rate);
+  if (o.hub != kNoId) cursor.Add(book.Requests(o.role, o.hub), kMinSeniority, o.seniority, -o.rate);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
-  const OfferFilter& incoming = book.offer_filter(slot);
+  const BookEntry incoming = OrderBook::EntryOf(slot, o);
   int64_t remaining = o.remaining_milli;
   while (remaining > 0) {
-    const BookKey* key = cursor.Next();
+    const BookEntry* key = cursor.Next();
     if (key == nullptr || -key->price < o.rate) break;
-    const RequestFilter& g = book.request_filter(key->slot);
-    if (!FiltersPass(g, incoming)) continue;
-    const ContractId pair = contracts.FindPair(g.sponsor, o.vendor);
+    if (!EntriesPass(*key, incoming)) continue;
+    const ContractId pair = contracts.FindPair(key->party, o.vendor);
     if (pair == kNoId) continue;
     const RestingRequest& r = book.request(key->slot);
-    if ((g.has_allowlist || g.has_required_tags) && !TagsAndAllowlistPass(r, o)) continue;
+    if (key->flags != 0 && !TagsAndAllowlistPass(r, o)) continue;
     const ContractId cid = TradingContract(contracts, pair, r, o);
     if (cid == kNoId) continue;
     const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);

@@ -13,15 +13,16 @@
 // touches only candidates of its role and allowed locations.
 //
 // Invariant: an order is in exactly the buckets above while it is open, and
-// its BookKey there is (price key, priority sequence, slot).
+// its BookEntry there is EntryOf(slot, order).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "matcher/internal/reference_data.h"
@@ -72,50 +73,72 @@ struct RestingOffer {
   std::string client_ref;
 };
 
-// The static fields a walk checks first, kept apart from the full record so
-// that a rejected candidate costs one small read (24 bytes instead of ~200).
-// Tag masks have bit (tag id % 64) set for each tag: a necessary condition
-// for "required tags are a subset", confirmed on the full record.
-struct OfferFilter {
-  ParticipantId vendor = kNoId;
-  Day available_from = 0;
-  Day available_until = kOpenEnded;
-  uint8_t engagement_model = 0;
-  uint64_t tag_mask = 0;
-};
-struct RequestFilter {
-  ParticipantId sponsor = kNoId;
-  Day start_date = 0;
-  Day end_date = 0;
-  uint8_t engagement_mask = 0;  // 0 = every model
-  bool has_allowlist = false;
-  bool has_required_tags = false;
-  uint64_t tag_mask = 0;
-};
-
-inline uint64_t TagMask(const absl::InlinedVector<TagId, 3>& tags) {
-  uint64_t m = 0;
-  for (TagId t : tags) m |= uint64_t{1} << (t % 64);
-  return m;
-}
-inline uint64_t TagMask(const absl::InlinedVector<TagId, 2>& tags) {
-  uint64_t m = 0;
-  for (TagId t : tags) m |= uint64_t{1} << (t % 64);
-  return m;
-}
-
-// Position in a bucket: ascending (price, priority). For offers the price is
-// the rate; for requests it is -max_rate, so higher bids come first.
-struct BookKey {
+// One resting order in a bucket. Sorted by (price, priority): for offers the
+// price is the rate; for requests it is -max_rate, so higher bids come first.
+// It also carries the order's static fields that the walk checks first, so a
+// rejected candidate costs no read beyond the bucket itself:
+//   offers:   party = vendor,  days = [available_from, available_until],
+//             models = its engagement model, tags = mask of its tags;
+//   requests: party = sponsor, days = [start_date, end_date],
+//             models = mask of accepted models (0 = all), tags = mask of its
+//             required tags, flags = kHasAllowlist | kHasRequiredTags.
+// A tag mask has bit (tag id % 32) per tag: "required is a subset of offered"
+// implies (required_mask & ~offered_mask) == 0; the record confirms it.
+struct BookEntry {
   int64_t price;
   uint64_t priority;
   uint32_t slot;
-  bool operator<(const BookKey& o) const {
+  ParticipantId party;
+  Day day_from;
+  Day day_to;
+  uint32_t tags;
+  uint8_t models;
+  uint8_t flags;
+  static constexpr uint8_t kHasAllowlist = 1;
+  static constexpr uint8_t kHasRequiredTags = 2;
+
+  bool operator<(const BookEntry& o) const {
     return price != o.price ? price < o.price : priority < o.priority;
   }
 };
 
-using Bucket = absl::btree_set<BookKey>;
+template <typename Tags>
+uint32_t TagMask(const Tags& tags) {
+  uint32_t m = 0;
+  for (TagId t : tags) m |= uint32_t{1} << (t % 32);
+  return m;
+}
+
+// A bucket is a vector sorted by (price, priority): buckets hold tens of
+// orders, so a binary search and a short memmove beat a tree, and a walk reads
+// its candidates sequentially.
+using Bucket = std::vector<BookEntry>;
+
+// The buckets of one (role, location), one per seniority level, with the best
+// price of each kept beside them so that a walk can skip a bucket past its
+// limit without touching it.
+struct LocationBook {
+  std::array<Bucket, kMaxSeniority> buckets;  // [seniority - 1]
+  std::array<int64_t, kMaxSeniority> best;    // price of the front, or kEmpty
+  static constexpr int64_t kEmpty = INT64_MAX;
+  LocationBook() { best.fill(kEmpty); }
+  void Insert(int32_t seniority, const BookEntry& e);
+  void Remove(int32_t seniority, const BookEntry& e);
+};
+
+// All LocationBooks of one side, indexed directly by [role][location] (both
+// dense ids), grown on first use: no hashing on the walk's path.
+class SideIndex {
+ public:
+  LocationBook& At(RoleId role, LocationId loc);
+  const LocationBook* Find(RoleId role, LocationId loc) const {
+    if (role >= books_.size() || loc >= books_[role].size()) return nullptr;
+    return books_[role][loc].get();
+  }
+
+ private:
+  std::vector<std::vector<std::unique_ptr<LocationBook>>> books_;
+};
 
 // Every order ever accepted: who owns it and whether it is still open.
 struct OrderRef {
@@ -126,18 +149,27 @@ struct OrderRef {
   bool exists = false;  // false for a sequence that accepted no order
 };
 
-// Walks several buckets as one sequence in key order, skipping an order met
-// again through a second bucket. Buckets must not change during the walk.
+// Walks several buckets as one sequence in (price, priority) order, skipping
+// an order met again through a second bucket (duplicates are adjacent since
+// keys are unique). Buckets must not change during the walk.
 class MergeCursor {
  public:
-  // Adds a bucket unless it is empty or its best key's price is above `limit`.
-  void Add(const Bucket* bucket, int64_t limit) {
-    if (bucket != nullptr && !bucket->empty() && bucket->begin()->price <= limit) {
-      heads_.push_back(Head{bucket->begin(), bucket->end()});
+  // Adds the buckets of `book` for seniorities lo..hi whose best price is at
+  // most `limit` (empty buckets have no best price).
+  void Add(const LocationBook* book, int32_t lo, int32_t hi, int64_t limit) {
+    if (book == nullptr) return;
+    for (int32_t s = lo; s <= hi; ++s) {
+      const auto i = static_cast<size_t>(s - 1);
+      if (book->best[i] <= limit) {
+        const Bucket& b = book->buckets[i];
+        __builtin_prefetch(b.data());  // overlap the first touch of each bucket
+        heads_.push_back(Head{b.data(), b.data() + b.size()});
+      }
     }
   }
-  // The next key, or nullptr at the end.
-  const BookKey* Next() {
+
+  // The next entry, or nullptr at the end.
+  const BookEntry* Next() {
     while (true) {
       size_t best = heads_.size();
       for (size_t i = 0; i < heads_.size(); ++i) {
@@ -145,19 +177,18 @@ class MergeCursor {
         if (best == heads_.size() || *heads_[i].it < *heads_[best].it) best = i;
       }
       if (best == heads_.size()) return nullptr;
-      const BookKey* key = &*heads_[best].it;
-      ++heads_[best].it;
-      if (have_last_ && key->priority == last_priority_) continue;
+      const BookEntry* entry = heads_[best].it++;
+      if (have_last_ && entry->priority == last_priority_) continue;
       have_last_ = true;
-      last_priority_ = key->priority;
-      return key;
+      last_priority_ = entry->priority;
+      return entry;
     }
   }
 
  private:
   struct Head {
-    Bucket::const_iterator it;
-    Bucket::const_iterator end;
+    const BookEntry* it;
+    const BookEntry* end;
   };
   absl::InlinedVector<Head, 16> heads_;
   bool have_last_ = false;
@@ -176,8 +207,6 @@ class OrderBook {
   RestingOffer& offer(uint32_t slot) { return offers_[slot]; }
   const RestingRequest& request(uint32_t slot) const { return requests_[slot]; }
   const RestingOffer& offer(uint32_t slot) const { return offers_[slot]; }
-  const RequestFilter& request_filter(uint32_t slot) const { return request_filters_[slot]; }
-  const OfferFilter& offer_filter(uint32_t slot) const { return offer_filters_[slot]; }
 
   // Takes a slot for a new open order and records its id.
   uint32_t NewRequest(RestingRequest&& r);
@@ -186,6 +215,10 @@ class OrderBook {
   void CloseRequest(uint32_t slot);
   void CloseOffer(uint32_t slot);
 
+  // The bucket entry of an open order, as inserted.
+  static BookEntry EntryOf(uint32_t slot, const RestingRequest& r);
+  static BookEntry EntryOf(uint32_t slot, const RestingOffer& o);
+
   // Bucket membership.
   void Insert(uint32_t request_slot, const RestingRequest& r);
   void Remove(uint32_t request_slot, const RestingRequest& r);
@@ -193,11 +226,11 @@ class OrderBook {
   void Remove(uint32_t offer_slot, const RestingOffer& o);
 
   // Offers of exactly this seniority; requests of exactly this min_seniority.
-  const Bucket* OfferBucket(RoleId role, int32_t seniority, LocationId loc) const {
-    return Get(offer_buckets_, role, seniority, loc);
+  const LocationBook* Offers(RoleId role, LocationId loc) const {
+    return offer_index_.Find(role, loc);
   }
-  const Bucket* RequestBucket(RoleId role, int32_t min_seniority, LocationId loc) const {
-    return Get(request_buckets_, role, min_seniority, loc);
+  const LocationBook* Requests(RoleId role, LocationId loc) const {
+    return request_index_.Find(role, loc);
   }
 
   size_t open_requests() const { return requests_.size() - free_requests_.size(); }
@@ -206,26 +239,14 @@ class OrderBook {
   const std::deque<OrderRef>& orders() const { return orders_; }
 
  private:
-  using BucketMap = absl::flat_hash_map<uint64_t, Bucket>;
-  static uint64_t BucketKey(RoleId role, int32_t seniority, LocationId loc) {
-    return (static_cast<uint64_t>(role) << 32) | (static_cast<uint64_t>(loc) << 3) |
-           static_cast<uint64_t>(seniority);
-  }
-  static const Bucket* Get(const BucketMap& map, RoleId role, int32_t seniority, LocationId loc) {
-    auto it = map.find(BucketKey(role, seniority, loc));
-    return it == map.end() || it->second.empty() ? nullptr : &it->second;
-  }
-
   std::vector<RestingRequest> requests_;
-  std::vector<RequestFilter> request_filters_;  // parallel to requests_
   std::vector<uint32_t> free_requests_;
   std::vector<RestingOffer> offers_;
-  std::vector<OfferFilter> offer_filters_;  // parallel to offers_
   std::vector<uint32_t> free_offers_;
   OrderRef& Record(uint64_t id);  // grows the table up to id
   std::deque<OrderRef> orders_;   // chunked: growing never copies the table
-  BucketMap offer_buckets_;
-  BucketMap request_buckets_;
+  SideIndex offer_index_;
+  SideIndex request_index_;
 };
 
 }  // namespace market::matcher::internal
