@@ -16,6 +16,7 @@
 // its BookEntry there is EntryOf(slot, order).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -168,16 +169,12 @@ class MergeCursor {
     }
   }
 
-  // The next entry, or nullptr at the end.
+  // The next entry, or nullptr at the end. A few heads are scanned; more are
+  // kept in a binary heap ordered by their current entry.
   const BookEntry* Next() {
     while (true) {
-      size_t best = heads_.size();
-      for (size_t i = 0; i < heads_.size(); ++i) {
-        if (heads_[i].it == heads_[i].end) continue;
-        if (best == heads_.size() || *heads_[i].it < *heads_[best].it) best = i;
-      }
-      if (best == heads_.size()) return nullptr;
-      const BookEntry* entry = heads_[best].it++;
+      const BookEntry* entry = heads_.size() <= kLinearHeads ? NextLinear() : NextFromHeap();
+      if (entry == nullptr) return nullptr;
       if (have_last_ && entry->priority == last_priority_) continue;
       have_last_ = true;
       last_priority_ = entry->priority;
@@ -186,11 +183,42 @@ class MergeCursor {
   }
 
  private:
+  static constexpr size_t kLinearHeads = 6;
   struct Head {
     const BookEntry* it;
     const BookEntry* end;
   };
+  // Orders heads so that std::*_heap keeps the smallest current entry on top.
+  static bool Later(const Head& a, const Head& b) { return *b.it < *a.it; }
+
+  const BookEntry* NextLinear() {
+    size_t best = heads_.size();
+    for (size_t i = 0; i < heads_.size(); ++i) {
+      if (heads_[i].it == heads_[i].end) continue;
+      if (best == heads_.size() || *heads_[i].it < *heads_[best].it) best = i;
+    }
+    return best == heads_.size() ? nullptr : heads_[best].it++;
+  }
+
+  const BookEntry* NextFromHeap() {
+    if (!heap_ready_) {
+      std::make_heap(heads_.begin(), heads_.end(), Later);  // every head is non-empty
+      heap_ready_ = true;
+    }
+    if (heads_.empty()) return nullptr;
+    std::pop_heap(heads_.begin(), heads_.end(), Later);
+    Head& top = heads_.back();
+    const BookEntry* entry = top.it++;
+    if (top.it == top.end) {
+      heads_.pop_back();
+    } else {
+      std::push_heap(heads_.begin(), heads_.end(), Later);
+    }
+    return entry;
+  }
+
   absl::InlinedVector<Head, 16> heads_;
+  bool heap_ready_ = false;
   bool have_last_ = false;
   uint64_t last_priority_ = 0;
 };
