@@ -25,6 +25,13 @@ struct Rejection {
 };
 using Check = std::optional<Rejection>;
 
+// One fill of a walk's plan: the resting order's slot, the FTE, the contract.
+struct PlannedFill {
+  uint32_t slot;
+  int64_t fte_milli;
+  ContractId contract;
+};
+
 // Per-command emission context: numbers the command's events.
 struct Emitter {
   uint64_t sequence;
@@ -57,6 +64,9 @@ class EngineState {
   void MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out);
 
   uint64_t Digest() const;  // digest.cc
+
+ private:
+  void ApplyFill(RestingRequest& r, RestingOffer& o, const PlannedFill& f, Emitter& out);
 };
 
 }  // namespace market::matcher::internal

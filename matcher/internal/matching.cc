@@ -14,12 +14,6 @@
 namespace market::matcher::internal {
 namespace {
 
-struct PlannedFill {
-  uint32_t slot;  // the resting order's slot
-  int64_t fte_milli;
-  ContractId contract;
-};
-
 // FTE a walk has planned under each contract, on top of what is used already.
 class PlannedUsage {
  public:
@@ -96,6 +90,22 @@ int64_t FillSize(int64_t request_remaining, const RestingRequest& r, int64_t off
 
 }  // namespace
 
+// One planned fill made real: both sides' remaining, the contract's usage, the
+// request's vendors, and the AssignmentCreated event.
+void EngineState::ApplyFill(RestingRequest& r, RestingOffer& o, const PlannedFill& f,
+                            Emitter& out) {
+  Contract& c = contracts.get(f.contract);
+  o.remaining_milli -= f.fte_milli;
+  r.remaining_milli -= f.fte_milli;
+  c.used_fte_milli += f.fte_milli;
+  if (!Contains(r.vendors_used, o.vendor)) r.vendors_used.push_back(o.vendor);
+  out.Emit(AssignmentCreated{
+      r.id, o.id, c.contract_id, ref.participant_id(r.sponsor), ref.participant_id(o.vendor),
+      ref.role_code(r.role), o.seniority, ref.location_code(o.country),
+      o.hub == kNoId ? std::string_view() : ref.location_code(o.hub), f.fte_milli, o.rate,
+      r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
+}
+
 void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter& out) {
   RestingRequest& r = book.request(slot);
 
@@ -150,16 +160,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   absl::InlinedVector<uint32_t, 8> exhausted;
   for (const PlannedFill& f : plan) {
     RestingOffer& o = book.offer(f.slot);
-    Contract& c = contracts.get(f.contract);
-    o.remaining_milli -= f.fte_milli;
-    r.remaining_milli -= f.fte_milli;
-    c.used_fte_milli += f.fte_milli;
-    if (!Contains(r.vendors_used, o.vendor)) r.vendors_used.push_back(o.vendor);
-    out.Emit(AssignmentCreated{
-        r.id, o.id, c.contract_id, ref.participant_id(r.sponsor), ref.participant_id(o.vendor),
-        ref.role_code(r.role), o.seniority, ref.location_code(o.country),
-        o.hub == kNoId ? std::string_view() : ref.location_code(o.hub), f.fte_milli, o.rate,
-        r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
+    ApplyFill(r, o, f, out);
     if (o.remaining_milli == 0) {
       out.Emit(OrderClosed{Side::kOffer, o.id, CloseReason::kExhausted});
       exhausted.push_back(f.slot);
@@ -216,16 +217,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   absl::InlinedVector<uint32_t, 8> filled;
   for (const PlannedFill& f : plan) {
     RestingRequest& r = book.request(f.slot);
-    Contract& c = contracts.get(f.contract);
-    o.remaining_milli -= f.fte_milli;
-    r.remaining_milli -= f.fte_milli;
-    c.used_fte_milli += f.fte_milli;
-    if (!Contains(r.vendors_used, o.vendor)) r.vendors_used.push_back(o.vendor);
-    out.Emit(AssignmentCreated{
-        r.id, o.id, c.contract_id, ref.participant_id(r.sponsor), ref.participant_id(o.vendor),
-        ref.role_code(r.role), o.seniority, ref.location_code(o.country),
-        o.hub == kNoId ? std::string_view() : ref.location_code(o.hub), f.fte_milli, o.rate,
-        r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
+    ApplyFill(r, o, f, out);
     if (r.remaining_milli == 0) {
       out.Emit(OrderClosed{Side::kRequest, r.id, CloseReason::kFilled});
       filled.push_back(f.slot);
