@@ -1,0 +1,36 @@
+#include "storage/internal/group_check.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "storage/internal/record_format.h"
+
+namespace market::storage::internal {
+
+absl::Status CheckGroup(uint64_t last_sequence, std::span<const JournalEntry> group) {
+  uint64_t expected = last_sequence;
+  for (const JournalEntry& entry : group) {
+    if (expected == std::numeric_limits<uint64_t>::max()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("journal sequence space is exhausted at sequence ", expected));
+    }
+    ++expected;
+    if (entry.sequence != expected) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("journal entry has sequence ", entry.sequence, ", expected ", expected,
+                       " (sequences are dense after last sequence ", last_sequence, ")"));
+    }
+    if (!IsKnownKind(entry.kind)) {
+      return absl::InvalidArgumentError(absl::StrCat("journal entry at sequence ", entry.sequence,
+                                                     " has unknown kind ",
+                                                     static_cast<int>(entry.kind)));
+    }
+    if (entry.events.size() > std::numeric_limits<uint32_t>::max()) {
+      return absl::InvalidArgumentError(absl::StrCat("journal entry at sequence ", entry.sequence,
+                                                     " has more events than a u32 index holds"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace market::storage::internal
