@@ -70,6 +70,11 @@ class Journal {
   [[nodiscard]] virtual absl::Status Read(
       uint64_t from, uint64_t to,
       const std::function<absl::Status(const JournalEntry&)>& visit) const = 0;
+
+  // Writes a consistent copy of this journal to the directory `to` (which must
+  // not exist) while the journal stays open for appends: how a running server
+  // takes a backup. UNIMPLEMENTED for a journal without files.
+  [[nodiscard]] virtual absl::Status Checkpoint(const std::string& to) const = 0;
 };
 
 struct RocksJournalOptions {
@@ -85,8 +90,10 @@ struct RocksJournalOptions {
 absl::StatusOr<std::unique_ptr<Journal>> OpenRocksJournal(const std::string& dir,
                                                           const RocksJournalOptions& options);
 
-// Writes a consistent copy of the journal in `dir` to `to` (a RocksDB
-// checkpoint: hard links where possible). `to` must not exist.
+// Opens the journal in `dir` (not in use by another process) and writes a
+// consistent copy of it to `to` (a RocksDB checkpoint: hard links where
+// possible). `to` must not exist. A process that holds the journal open calls
+// Journal::Checkpoint instead.
 absl::Status CheckpointRocksJournal(const std::string& dir, const std::string& to);
 
 // An in-memory journal for tests, with fault injection.
@@ -96,6 +103,7 @@ class MemoryJournal final : public Journal {
   uint64_t last_sequence() const override;
   absl::Status Read(uint64_t from, uint64_t to,
                     const std::function<absl::Status(const JournalEntry&)>& visit) const override;
+  absl::Status Checkpoint(const std::string& to) const override;
 
   // The next Append fails with `status` and writes nothing.
   void FailNextWrite(absl::Status status) { fail_next_write_ = std::move(status); }

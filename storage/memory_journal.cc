@@ -36,4 +36,8 @@ absl::Status MemoryJournal::Read(
   return absl::OkStatus();
 }
 
+absl::Status MemoryJournal::Checkpoint(const std::string& to) const {
+  return absl::UnimplementedError("a memory journal has no files to copy to " + to);
+}
+
 }  // namespace market::storage

@@ -127,8 +127,7 @@ class RocksJournal final : public Journal {
   absl::Status Read(uint64_t from, uint64_t to,
                     const std::function<absl::Status(const JournalEntry&)>& visit) const override;
 
-  // A RocksDB checkpoint of this journal in `to`, which must not exist.
-  [[nodiscard]] absl::Status Checkpoint(const std::string& to) const;
+  absl::Status Checkpoint(const std::string& to) const override;
 
  private:
   RocksJournal(std::string dir, SyncPolicy sync, rocksdb::DB* db,
@@ -384,6 +383,11 @@ absl::Status RocksJournal::ReadEvents(rocksdb::Iterator& events, JournalEntry& e
 }
 
 absl::Status RocksJournal::Checkpoint(const std::string& to) const {
+  std::error_code error;
+  if (std::filesystem::exists(to, error) || error) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("checkpoint target ", to, " already exists (or cannot be checked)"));
+  }
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status status = rocksdb::Checkpoint::Create(db_.get(), &raw);
   const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -402,11 +406,6 @@ absl::StatusOr<std::unique_ptr<Journal>> OpenRocksJournal(const std::string& dir
 }
 
 absl::Status CheckpointRocksJournal(const std::string& dir, const std::string& to) {
-  std::error_code error;
-  if (std::filesystem::exists(to, error) || error) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("checkpoint target ", to, " already exists (or cannot be checked)"));
-  }
   absl::StatusOr<std::unique_ptr<RocksJournal>> journal =
       RocksJournal::Open(dir, {.sync = SyncPolicy::kAlways, .create_if_missing = false});
   if (!journal.ok()) return journal.status();

@@ -110,6 +110,28 @@ TEST(JournaledMarket, ReopeningContinuesFromTheJournal) {
   EXPECT_TRUE(events[0].has_offer_accepted());
 }
 
+TEST(JournaledMarket, ALiveJournalCanBeCheckpointedWhileItKeepsAppending) {
+  TempDir dir;
+  const std::string copy = dir.path() + "-backup";
+  uint64_t digest_at_backup = 0;
+  {
+    auto journal = OpenRocksJournal(dir.path(), RocksJournalOptions{});
+    ASSERT_TRUE(journal.ok());
+    const Journal* raw = journal->get();
+    auto market = JournaledMarket::Open(std::move(*journal));
+    ASSERT_TRUE(market.ok());
+    std::vector<pb::Event> events;
+    ASSERT_TRUE((*market)->ExecuteGroup(Inputs(kReferenceData), &events).ok());
+    ASSERT_TRUE(raw->Checkpoint(copy).ok());
+    EXPECT_FALSE(raw->Checkpoint(copy).ok()) << "the target must not exist";
+    digest_at_backup = (*market)->StateDigest();
+    ASSERT_TRUE((*market)->ExecuteGroup(Inputs(kOrders), &events).ok());
+  }
+  auto restored = OpenRocks(copy);
+  EXPECT_EQ(restored->last_sequence(), 6u);
+  EXPECT_EQ(restored->StateDigest(), digest_at_backup);
+}
+
 TEST(JournaledMarket, AFailedAppendPoisonsTheMarketAndLeavesNothing) {
   auto journal = std::make_unique<MemoryJournal>();
   MemoryJournal* raw = journal.get();
