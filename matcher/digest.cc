@@ -84,28 +84,12 @@ uint64_t EngineState::Digest() const {
     h.U64(c.active ? 1 : 0);
     h.I64(c.max_fte_milli);
     h.I64(c.used_fte_milli);
-    struct Row {
-      std::string_view role;
-      int32_t seniority;
-      std::string_view country;
-      int64_t rate;
-    };
-    std::vector<Row> rows;
-    rows.reserve(c.card.size());
-    for (const auto& [key, rate] : c.card) {
-      rows.push_back(Row{ref.role_code(RateKeyRole(key)), RateKeySeniority(key),
-                         ref.location_code(RateKeyCountry(key)), rate});
-    }
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      if (a.role != b.role) return a.role < b.role;
-      if (a.seniority != b.seniority) return a.seniority < b.seniority;
-      return a.country < b.country;
-    });
-    for (const Row& r : rows) {
+    const std::vector<RateCardRow> rows = SortedCard(c, ref);
+    for (const RateCardRow& r : rows) {
       h.Str(r.role);
       h.I64(r.seniority);
       h.Str(r.country);
-      h.I64(r.rate);
+      h.I64(r.max_rate);
     }
   }
 

@@ -603,7 +603,7 @@ class CommandRun {
     for (const RateCardEntry& e : c.rates) {
       contract.card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);
     }
-    const std::vector<RateCardRow> rows = SortedCard(contract);
+    const std::vector<RateCardRow> rows = SortedCard(contract, s_.ref);
     out_.Emit(ContractUpserted{&c, rows, contract.used_fte_milli});
     return std::nullopt;
   }
@@ -634,21 +634,6 @@ class CommandRun {
     }
     out_.Emit(RateCardPatched{&c, static_cast<int64_t>(contract.card.size())});
     return std::nullopt;
-  }
-
-  std::vector<RateCardRow> SortedCard(const Contract& contract) const {
-    std::vector<RateCardRow> rows;
-    rows.reserve(contract.card.size());
-    for (const auto& [key, rate] : contract.card) {
-      rows.push_back(RateCardRow{s_.ref.role_code(RateKeyRole(key)), RateKeySeniority(key),
-                                 s_.ref.location_code(RateKeyCountry(key)), rate});
-    }
-    std::sort(rows.begin(), rows.end(), [](const RateCardRow& a, const RateCardRow& b) {
-      if (a.role != b.role) return a.role < b.role;
-      if (a.seniority != b.seniority) return a.seniority < b.seniority;
-      return a.country < b.country;
-    });
-    return rows;
   }
 
   template <typename Vec, typename T>

@@ -14,8 +14,10 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "matcher/command.h"
 #include "matcher/event.h"
+#include "matcher/snapshot.h"
 
 namespace market::matcher {
 
@@ -58,6 +60,13 @@ class Engine {
 
   size_t open_requests() const;
   size_t open_offers() const;
+
+  // The whole state as plain values (snapshot.cc).
+  EngineSnapshot Snapshot() const;
+
+  // An engine in the state of `snapshot`; INVALID_ARGUMENT (naming the record)
+  // when the snapshot refers to a code or participant it does not define.
+  static absl::StatusOr<std::unique_ptr<Engine>> Restore(const EngineSnapshot& snapshot);
 
  private:
   std::unique_ptr<internal::EngineState> state_;

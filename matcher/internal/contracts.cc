@@ -1,6 +1,23 @@
 #include "matcher/internal/contracts.h"
 
+#include <algorithm>
+
 namespace market::matcher::internal {
+
+std::vector<RateCardRow> SortedCard(const Contract& contract, const ReferenceData& ref) {
+  std::vector<RateCardRow> rows;
+  rows.reserve(contract.card.size());
+  for (const auto& [key, rate] : contract.card) {
+    rows.push_back(RateCardRow{ref.role_code(RateKeyRole(key)), RateKeySeniority(key),
+                               ref.location_code(RateKeyCountry(key)), rate});
+  }
+  std::sort(rows.begin(), rows.end(), [](const RateCardRow& a, const RateCardRow& b) {
+    if (a.role != b.role) return a.role < b.role;
+    if (a.seniority != b.seniority) return a.seniority < b.seniority;
+    return a.country < b.country;
+  });
+  return rows;
+}
 
 ContractId ContractRegistry::Create(std::string_view contract_id, ParticipantId sponsor,
                                     ParticipantId vendor) {

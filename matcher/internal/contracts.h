@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "matcher/event.h"
 #include "matcher/internal/reference_data.h"
 
 namespace market::matcher::internal {
@@ -48,6 +49,9 @@ struct Contract {
     return it == card.end() ? INT64_MAX : it->second;
   }
 };
+
+// The card as rows in canonical (role, seniority, country) byte order.
+std::vector<RateCardRow> SortedCard(const Contract& contract, const ReferenceData& ref);
 
 class ContractRegistry {
  public:

@@ -239,6 +239,10 @@ class OrderBook {
   // Takes a slot for a new open order and records its id.
   uint32_t NewRequest(RestingRequest&& r);
   uint32_t NewOffer(RestingOffer&& o);
+  // Records an order that is already closed (restoring a snapshot).
+  void RecordClosed(uint64_t id, ParticipantId owner, Side side) {
+    Record(id) = OrderRef{0, owner, side, false, true};
+  }
   // Marks the order closed and frees its slot; it must be out of the buckets.
   void CloseRequest(uint32_t slot);
   void CloseOffer(uint32_t slot);
@@ -271,7 +275,7 @@ class OrderBook {
   std::vector<uint32_t> free_requests_;
   std::vector<RestingOffer> offers_;
   std::vector<uint32_t> free_offers_;
-  OrderRef& Record(uint64_t id);  // grows the table up to id
+  OrderRef& Record(uint64_t id);  // grows the table up to id; defined in .cc
   std::deque<OrderRef> orders_;   // chunked: growing never copies the table
   SideIndex offer_index_;
   SideIndex request_index_;

@@ -1,0 +1,248 @@
+// Engine::Snapshot and Engine::Restore: the engine's state as plain values and
+// back. Restore rebuilds every index (ids, buckets, entries) from the values,
+// so only the values need storing.
+#include <algorithm>
+
+#include "matcher/engine.h"
+#include "matcher/internal/engine_state.h"
+#include "matcher/internal/text.h"
+
+namespace market::matcher {
+namespace {
+
+using internal::Cat;
+using internal::EngineState;
+using internal::kNoId;
+using internal::kOpenEnded;
+
+template <typename T, typename Key>
+void SortBy(std::vector<T>& v, Key key) {
+  std::sort(v.begin(), v.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
+}
+
+}  // namespace
+
+EngineSnapshot Engine::Snapshot() const {
+  const EngineState& s = *state_;
+  const internal::ReferenceData& ref = s.ref;
+  EngineSnapshot out;
+  out.last_sequence = s.last_sequence;
+  for (uint32_t id = 0; id < ref.role_count(); ++id) {
+    out.roles.push_back({std::string(ref.role_code(id)), ref.role(id).name, ref.role(id).family});
+  }
+  SortBy(out.roles, [](const DefineRole& r) { return r.code; });
+  for (uint32_t id = 0; id < ref.location_count(); ++id) {
+    const internal::Location& l = ref.location(id);
+    out.locations.push_back(
+        {static_cast<int32_t>(l.kind), std::string(ref.location_code(id)),
+         l.parent == kNoId ? std::string() : std::string(ref.location_code(l.parent))});
+  }
+  SortBy(out.locations, [](const DefineLocation& l) { return std::pair(l.kind, l.code); });
+  for (uint32_t id = 0; id < ref.participant_count(); ++id) {
+    out.participants.push_back({std::string(ref.participant_id(id)),
+                                static_cast<int32_t>(ref.participant(id).kind),
+                                ref.participant(id).name});
+  }
+  SortBy(out.participants, [](const UpsertParticipant& p) { return p.id; });
+  for (uint32_t id = 0; id < s.contracts.size(); ++id) {
+    const internal::Contract& c = s.contracts.get(id);
+    EngineSnapshot::Contract& sc = out.contracts.emplace_back();
+    sc.contract = {c.contract_id,
+                   std::string(ref.participant_id(c.sponsor)),
+                   std::string(ref.participant_id(c.vendor)),
+                   c.active,
+                   c.max_fte_milli,
+                   {}};
+    for (const RateCardRow& row : internal::SortedCard(c, ref)) {
+      sc.contract.rates.push_back(
+          {std::string(row.role), row.seniority, std::string(row.country), row.max_rate});
+    }
+    sc.used_fte_milli = c.used_fte_milli;
+  }
+  SortBy(out.contracts, [](const EngineSnapshot::Contract& c) { return c.contract.contract_id; });
+
+  const auto& orders = s.book.orders();
+  for (uint64_t id = 1; id <= orders.size(); ++id) {
+    const internal::OrderRef& o = orders[id - 1];
+    if (!o.exists) continue;
+    if (!o.open) {
+      out.closed.push_back({id, o.side, std::string(ref.participant_id(o.owner))});
+    } else if (o.side == Side::kRequest) {
+      const internal::RestingRequest& r = s.book.request(o.slot);
+      EngineSnapshot::OpenRequest& sr = out.requests.emplace_back();
+      sr.id = id;
+      sr.priority_sequence = r.priority;
+      sr.remaining_milli = r.remaining_milli;
+      SubmitRequest& q = sr.order;
+      q.sponsor_id = ref.participant_id(r.sponsor);
+      q.client_ref = r.client_ref;
+      q.role = ref.role_code(r.role);
+      q.min_seniority = r.min_seniority;
+      for (auto loc : r.locations) q.locations.emplace_back(ref.location_code(loc));
+      q.fte_milli = r.fte_milli;
+      q.min_slice_milli = r.min_slice_milli;
+      q.max_vendors = r.max_vendors;
+      q.max_rate = r.max_rate;
+      q.start_date = FormatDate(r.start_date);
+      q.end_date = FormatDate(r.end_date);
+      q.engagement_models.assign(r.engagement_models.begin(), r.engagement_models.end());
+      for (auto t : r.required_tags) q.required_tags.emplace_back(ref.tag(t));
+      for (auto v : r.allowlist) q.vendor_allowlist.emplace_back(ref.participant_id(v));
+      q.time_in_force = static_cast<int32_t>(TimeInForce::kGtc);
+      for (auto v : r.vendors_used) sr.vendors_used.emplace_back(ref.participant_id(v));
+    } else {
+      const internal::RestingOffer& f = s.book.offer(o.slot);
+      EngineSnapshot::OpenOffer& so = out.offers.emplace_back();
+      so.id = id;
+      so.priority_sequence = f.priority;
+      so.remaining_milli = f.remaining_milli;
+      PublishOffer& p = so.order;
+      p.vendor_id = ref.participant_id(f.vendor);
+      p.client_ref = f.client_ref;
+      p.role = ref.role_code(f.role);
+      p.seniority = f.seniority;
+      p.country = ref.location_code(f.country);
+      if (f.hub != kNoId) p.hub = ref.location_code(f.hub);
+      p.fte_milli = f.fte_milli;
+      p.min_slice_milli = f.min_slice_milli;
+      p.rate = f.rate;
+      p.available_from = FormatDate(f.available_from);
+      if (f.available_until != kOpenEnded) p.available_until = FormatDate(f.available_until);
+      p.engagement_model = static_cast<int32_t>(f.engagement_model);
+      for (auto t : f.tags) p.tags.emplace_back(ref.tag(t));
+      p.time_in_force = static_cast<int32_t>(TimeInForce::kGtc);
+    }
+  }
+
+  for (const auto& [key, first] : s.client_refs) {
+    internal::ParticipantId p = 0;
+    for (size_t i = 0; i < 4; ++i) {
+      p |= static_cast<internal::ParticipantId>(static_cast<unsigned char>(key[i])) << (8 * i);
+    }
+    out.client_refs.push_back({std::string(ref.participant_id(p)), key.substr(4), first});
+  }
+  SortBy(out.client_refs,
+         [](const EngineSnapshot::ClientRef& c) { return std::pair(c.participant, c.client_ref); });
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& snapshot) {
+  auto engine = std::make_unique<Engine>();
+  EngineState& s = *engine->state_;
+  internal::ReferenceData& ref = s.ref;
+  auto invalid = [](auto&&... parts) { return absl::InvalidArgumentError(Cat(parts...)); };
+  s.last_sequence = snapshot.last_sequence;
+
+  for (const DefineRole& r : snapshot.roles) ref.DefineRole(r.code, r.name, r.family);
+  for (const DefineLocation& l : snapshot.locations) {
+    internal::LocationId parent = kNoId;
+    if (!l.parent.empty() && (parent = ref.FindLocation(l.parent)) == kNoId) {
+      return invalid("snapshot location ", l.code, " names unknown parent ", l.parent);
+    }
+    ref.DefineLocation(static_cast<LocationKind>(l.kind), l.code, parent);
+  }
+  for (const UpsertParticipant& p : snapshot.participants) {
+    ref.UpsertParticipant(p.id, static_cast<ParticipantKind>(p.kind), p.name);
+  }
+  auto participant = [&](const std::string& id) { return ref.FindParticipant(id); };
+  for (const EngineSnapshot::Contract& sc : snapshot.contracts) {
+    const UpsertContract& c = sc.contract;
+    const auto sponsor = participant(c.sponsor_id);
+    const auto vendor = participant(c.vendor_id);
+    if (sponsor == kNoId || vendor == kNoId) {
+      return invalid("snapshot contract ", c.contract_id, " names an unknown participant");
+    }
+    internal::Contract& contract =
+        s.contracts.get(s.contracts.Create(c.contract_id, sponsor, vendor));
+    contract.active = c.active;
+    contract.max_fte_milli = c.max_fte_milli;
+    contract.used_fte_milli = sc.used_fte_milli;
+    for (const RateCardEntry& e : c.rates) {
+      const auto role = ref.FindRole(e.role);
+      const auto country = ref.FindLocation(e.country);
+      if (role == kNoId || country == kNoId) {
+        return invalid("snapshot contract ", c.contract_id, " has a card entry of unknown codes");
+      }
+      contract.card.insert_or_assign(internal::RateKey(role, e.seniority, country), e.max_rate);
+    }
+  }
+
+  for (const EngineSnapshot::OpenRequest& sr : snapshot.requests) {
+    const SubmitRequest& q = sr.order;
+    internal::RestingRequest r;
+    r.id = sr.id;
+    r.priority = sr.priority_sequence;
+    r.sponsor = participant(q.sponsor_id);
+    r.role = ref.FindRole(q.role);
+    const auto start = ParseDate(q.start_date);
+    const auto end = ParseDate(q.end_date);
+    if (r.sponsor == kNoId || r.role == kNoId || !start || !end) {
+      return invalid("snapshot request R", sr.id, " names unknown codes or bad dates");
+    }
+    r.min_seniority = q.min_seniority;
+    r.max_vendors = q.max_vendors;
+    r.fte_milli = q.fte_milli;
+    r.remaining_milli = sr.remaining_milli;
+    r.min_slice_milli = q.min_slice_milli;
+    r.max_rate = q.max_rate;
+    r.start_date = *start;
+    r.end_date = *end;
+    for (const std::string& code : q.locations) {
+      const auto loc = ref.FindLocation(code);
+      if (loc == kNoId) return invalid("snapshot request R", sr.id, " lists unknown ", code);
+      r.locations.push_back(loc);
+    }
+    for (int32_t m : q.engagement_models) {
+      r.engagement_models.push_back(m);
+      r.engagement_mask = static_cast<uint8_t>(r.engagement_mask | (1u << m));
+    }
+    for (const std::string& t : q.required_tags) r.required_tags.push_back(ref.InternTag(t));
+    for (const std::string& v : q.vendor_allowlist) r.allowlist.push_back(participant(v));
+    for (const std::string& v : sr.vendors_used) r.vendors_used.push_back(participant(v));
+    r.client_ref = q.client_ref;
+    const uint32_t slot = s.book.NewRequest(std::move(r));
+    s.book.Insert(slot, s.book.request(slot));
+  }
+  for (const EngineSnapshot::OpenOffer& so : snapshot.offers) {
+    const PublishOffer& p = so.order;
+    internal::RestingOffer o;
+    o.id = so.id;
+    o.priority = so.priority_sequence;
+    o.vendor = participant(p.vendor_id);
+    o.role = ref.FindRole(p.role);
+    o.country = ref.FindLocation(p.country);
+    o.hub = p.hub.empty() ? kNoId : ref.FindLocation(p.hub);
+    const auto from = ParseDate(p.available_from);
+    const auto until =
+        p.available_until.empty() ? std::optional<Day>(kOpenEnded) : ParseDate(p.available_until);
+    if (o.vendor == kNoId || o.role == kNoId || o.country == kNoId ||
+        (!p.hub.empty() && o.hub == kNoId) || !from || !until) {
+      return invalid("snapshot offer O", so.id, " names unknown codes or bad dates");
+    }
+    o.seniority = p.seniority;
+    o.engagement_model = static_cast<EngagementModel>(p.engagement_model);
+    o.fte_milli = p.fte_milli;
+    o.remaining_milli = so.remaining_milli;
+    o.min_slice_milli = p.min_slice_milli;
+    o.rate = p.rate;
+    o.available_from = *from;
+    o.available_until = *until;
+    for (const std::string& t : p.tags) o.tags.push_back(ref.InternTag(t));
+    o.client_ref = p.client_ref;
+    const uint32_t slot = s.book.NewOffer(std::move(o));
+    s.book.Insert(slot, s.book.offer(slot));
+  }
+  for (const EngineSnapshot::ClosedOrder& c : snapshot.closed) {
+    const auto owner = participant(c.owner);
+    if (owner == kNoId) return invalid("snapshot closed order ", c.id, " has unknown owner");
+    s.book.RecordClosed(c.id, owner, c.side);
+  }
+  for (const EngineSnapshot::ClientRef& c : snapshot.client_refs) {
+    const auto who = participant(c.participant);
+    if (who == kNoId) return invalid("snapshot client_ref of unknown ", c.participant);
+    s.client_refs.emplace(EngineState::ClientRefKey(who, c.client_ref), c.sequence);
+  }
+  return engine;
+}
+
+}  // namespace market::matcher
