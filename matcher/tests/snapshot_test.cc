@@ -41,8 +41,8 @@ void ExpectRestoredEngineBehavesTheSame(uint64_t seed) {
     auto copy = Engine::Restore(original.Snapshot());
     ASSERT_TRUE(copy.ok()) << copy.status();
     restored = std::move(*copy);
-    ASSERT_EQ(restored->StateDigest(), original.StateDigest()) << "seed " << seed << " round "
-                                                               << round;
+    ASSERT_EQ(restored->StateDigest(), original.StateDigest())
+        << "seed " << seed << " round " << round;
     ASSERT_EQ(restored->last_sequence(), original.last_sequence());
     for (int i = 0; i < 400; ++i) {
       const Command c = generator.Next();
