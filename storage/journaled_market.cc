@@ -7,25 +7,31 @@ namespace {
 
 namespace pb = marketplace::v1;
 
-// Sequences one input in `simulator`; fills the journal entry for it.
+// Sequences one input in `simulator`, appending its events; fills the journal
+// entry for it when `entry` is not null (re-execution needs no entry).
 void Execute(const MarketInput& input, codec::Simulator& simulator, JournalEntry* entry,
              std::vector<pb::Event>* events) {
   const uint64_t sequence = simulator.last_sequence() + 1;
   const size_t first = events->size();
-  entry->sequence = sequence;
   if (const auto* command = std::get_if<pb::Command>(&input)) {
-    entry->kind = JournalEntry::Kind::kCommand;
-    command->SerializeToString(&entry->payload);
     simulator.Execute(sequence, *command, events);
+    if (entry != nullptr) {
+      entry->kind = JournalEntry::Kind::kCommand;
+      command->SerializeToString(&entry->payload);
+    }
   } else {
     const auto& malformed = std::get<MalformedInput>(input);
-    entry->kind = JournalEntry::Kind::kMalformed;
-    entry->payload = malformed.raw;
     const auto parsed = codec::ParseCommandJson(malformed.raw);
     const std::string message =
         parsed.ok() ? "not a Command" : std::string(parsed.status().message());
     simulator.RejectMalformed(sequence, codec::FieldOfParseError(message), message, events);
+    if (entry != nullptr) {
+      entry->kind = JournalEntry::Kind::kMalformed;
+      entry->payload = malformed.raw;
+    }
   }
+  if (entry == nullptr) return;
+  entry->sequence = sequence;
   entry->events.clear();
   for (size_t i = first; i < events->size(); ++i) {
     (*events)[i].SerializeToString(&entry->events.emplace_back());
@@ -52,8 +58,7 @@ absl::Status ReExecute(const JournalEntry& entry, codec::Simulator& simulator,
   } else {
     input = MalformedInput{entry.payload};
   }
-  JournalEntry scratch;
-  Execute(input, simulator, &scratch, events);
+  Execute(input, simulator, /*entry=*/nullptr, events);
   return absl::OkStatus();
 }
 
