@@ -13,6 +13,7 @@
 //   events    [seq: u64 BE][index: u32 BE] -> [crc32c: u32 LE][Event bytes]
 //   meta      "format_version"            -> decimal text, kFormatVersion
 //             "last_sequence"             -> u64 BE
+//             "cursor/<name>"             -> u64 BE (e.g. "cursor/kafka")
 //   state     reserved for the current-state records (issue 3, not yet written)
 //
 // The crc32c covers everything after it; a mismatch or an unparsable record
@@ -21,9 +22,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -75,6 +79,15 @@ class Journal {
   // not exist) while the journal stays open for appends: how a running server
   // takes a backup. UNIMPLEMENTED for a journal without files.
   [[nodiscard]] virtual absl::Status Checkpoint(const std::string& to) const = 0;
+
+  // A named position in the journal kept by a reader that must resume after
+  // a restart (the Kafka publisher: the last sequence whose events were all
+  // delivered). 0 when never written. WriteCursor may run on another thread
+  // than Append; it is written through the WAL but not synced on its own: a
+  // crash may lose the latest move, so a reader resumes at or before the
+  // point it reached (at-least-once).
+  [[nodiscard]] virtual absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const = 0;
+  [[nodiscard]] virtual absl::Status WriteCursor(std::string_view name, uint64_t sequence) = 0;
 };
 
 struct RocksJournalOptions {
@@ -96,7 +109,8 @@ absl::StatusOr<std::unique_ptr<Journal>> OpenRocksJournal(const std::string& dir
 // Journal::Checkpoint instead.
 absl::Status CheckpointRocksJournal(const std::string& dir, const std::string& to);
 
-// An in-memory journal for tests, with fault injection.
+// An in-memory journal for tests, with fault injection. Thread-safe like the
+// RocksDB one: one appender, readers on other threads.
 class MemoryJournal final : public Journal {
  public:
   absl::Status Append(std::span<const JournalEntry> group) override;
@@ -104,6 +118,8 @@ class MemoryJournal final : public Journal {
   absl::Status Read(uint64_t from, uint64_t to,
                     const std::function<absl::Status(const JournalEntry&)>& visit) const override;
   absl::Status Checkpoint(const std::string& to) const override;
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override;
+  absl::Status WriteCursor(std::string_view name, uint64_t sequence) override;
 
   // The next Append fails with `status` and writes nothing.
   void FailNextWrite(absl::Status status) { fail_next_write_ = std::move(status); }
@@ -112,7 +128,9 @@ class MemoryJournal final : public Journal {
   void FailNextSync(absl::Status status) { fail_next_sync_ = std::move(status); }
 
  private:
+  mutable std::mutex mutex_;
   std::vector<JournalEntry> entries_;
+  std::map<std::string, uint64_t, std::less<>> cursors_;
   absl::Status fail_next_write_;
   absl::Status fail_next_sync_;
 };

@@ -1,6 +1,7 @@
 // MemoryJournal: the Journal contract over a std::vector, for tests. Entries
-// are dense from sequence 1, so entry `s` lives at entries_[s - 1]. Not
-// thread-safe: one thread appends and reads.
+// are dense from sequence 1, so entry `s` lives at entries_[s - 1]. One mutex
+// guards everything; Read copies each entry out before visiting it so a
+// visitor may call back into the journal.
 #include <algorithm>
 #include <utility>
 
@@ -10,11 +11,12 @@
 namespace market::storage {
 
 absl::Status MemoryJournal::Append(std::span<const JournalEntry> group) {
+  const std::lock_guard lock(mutex_);
   // Each injected fault belongs to exactly this Append, whatever it carries.
   absl::Status write_fault = std::exchange(fail_next_write_, absl::OkStatus());
   absl::Status sync_fault = std::exchange(fail_next_sync_, absl::OkStatus());
   if (!write_fault.ok()) return write_fault;
-  if (absl::Status valid = internal::CheckGroup(last_sequence(), group); !valid.ok()) {
+  if (absl::Status valid = internal::CheckGroup(entries_.size(), group); !valid.ok()) {
     return valid;
   }
   // A failed sync keeps nothing: as after a crash, the group never happened.
@@ -23,7 +25,10 @@ absl::Status MemoryJournal::Append(std::span<const JournalEntry> group) {
   return absl::OkStatus();
 }
 
-uint64_t MemoryJournal::last_sequence() const { return entries_.size(); }
+uint64_t MemoryJournal::last_sequence() const {
+  const std::lock_guard lock(mutex_);
+  return entries_.size();
+}
 
 absl::Status MemoryJournal::Read(
     uint64_t from, uint64_t to,
@@ -31,13 +36,30 @@ absl::Status MemoryJournal::Read(
   from = std::max<uint64_t>(from, 1);
   to = std::min(to, last_sequence());
   for (uint64_t sequence = from; sequence <= to; ++sequence) {
-    if (absl::Status visited = visit(entries_[sequence - 1]); !visited.ok()) return visited;
+    JournalEntry entry;
+    {
+      const std::lock_guard lock(mutex_);
+      entry = entries_[sequence - 1];
+    }
+    if (absl::Status visited = visit(entry); !visited.ok()) return visited;
   }
   return absl::OkStatus();
 }
 
 absl::Status MemoryJournal::Checkpoint(const std::string& to) const {
   return absl::UnimplementedError("a memory journal has no files to copy to " + to);
+}
+
+absl::StatusOr<uint64_t> MemoryJournal::ReadCursor(std::string_view name) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = cursors_.find(name);
+  return found == cursors_.end() ? 0 : found->second;
+}
+
+absl::Status MemoryJournal::WriteCursor(std::string_view name, uint64_t sequence) {
+  const std::lock_guard lock(mutex_);
+  cursors_.insert_or_assign(std::string(name), sequence);
+  return absl::OkStatus();
 }
 
 }  // namespace market::storage

@@ -128,6 +128,8 @@ class RocksJournal final : public Journal {
                     const std::function<absl::Status(const JournalEntry&)>& visit) const override;
 
   absl::Status Checkpoint(const std::string& to) const override;
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override;
+  absl::Status WriteCursor(std::string_view name, uint64_t sequence) override;
 
  private:
   RocksJournal(std::string dir, SyncPolicy sync, rocksdb::DB* db,
@@ -394,6 +396,33 @@ absl::Status RocksJournal::Checkpoint(const std::string& to) const {
   if (status.ok()) status = checkpoint->CreateCheckpoint(to);
   if (status.ok()) return absl::OkStatus();
   return FromRocks(status, absl::StrCat("checkpointing journal in ", dir_, " to ", to));
+}
+
+absl::StatusOr<uint64_t> RocksJournal::ReadCursor(std::string_view name) const {
+  std::string bytes;
+  const rocksdb::Status got =
+      db_->Get(rocksdb::ReadOptions(), family(kMeta), internal::CursorKey(name), &bytes);
+  if (got.IsNotFound()) return 0;
+  if (!got.ok()) {
+    return FromRocks(got,
+                     absl::StrCat("reading cursor ", std::string(name), " of journal in ", dir_));
+  }
+  const std::optional<uint64_t> sequence = internal::DecodeU64(bytes);
+  if (!sequence) {
+    return DataLoss(
+        absl::StrCat("cursor ", std::string(name), " has ", bytes.size(), " bytes, not 8"));
+  }
+  return *sequence;
+}
+
+absl::Status RocksJournal::WriteCursor(std::string_view name, uint64_t sequence) {
+  rocksdb::WriteOptions write;
+  write.sync = false;  // see Journal::WriteCursor: at-least-once after a crash
+  const rocksdb::Status put =
+      db_->Put(write, family(kMeta), internal::CursorKey(name), internal::EncodeU64(sequence));
+  if (put.ok()) return absl::OkStatus();
+  return FromRocks(put,
+                   absl::StrCat("writing cursor ", std::string(name), " of journal in ", dir_));
 }
 
 }  // namespace

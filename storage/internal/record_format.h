@@ -18,6 +18,8 @@ namespace market::storage::internal {
 
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
 inline constexpr std::string_view kMetaLastSequence = "last_sequence";
+// The meta key of a named reader cursor: "cursor/<name>".
+inline std::string CursorKey(std::string_view name) { return std::string("cursor/").append(name); }
 
 inline constexpr size_t kCommandKeySize = 8;  // [seq: u64 BE]
 inline constexpr size_t kEventKeySize = 12;   // [seq: u64 BE][index: u32 BE]

@@ -208,5 +208,19 @@ TYPED_TEST(JournalContract, VisitErrorStopsTheReadAndIsReturned) {
   EXPECT_EQ(visited, (std::vector<uint64_t>{1, 2, 3}));
 }
 
+TYPED_TEST(JournalContract, UnwrittenCursorReadsZero) {
+  const absl::StatusOr<uint64_t> cursor = this->journal().ReadCursor("kafka");
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  EXPECT_EQ(*cursor, 0u);
+}
+
+TYPED_TEST(JournalContract, CursorsAreNamedAndKeepTheirLastValue) {
+  ASSERT_TRUE(this->journal().WriteCursor("kafka", 7).ok());
+  ASSERT_TRUE(this->journal().WriteCursor("kafka", 9).ok());
+  ASSERT_TRUE(this->journal().WriteCursor("other", 3).ok());
+  EXPECT_EQ(*this->journal().ReadCursor("kafka"), 9u);
+  EXPECT_EQ(*this->journal().ReadCursor("other"), 3u);
+}
+
 }  // namespace
 }  // namespace market::storage

@@ -75,6 +75,17 @@ TEST_F(RocksJournalTest, ReopenKeepsEntriesAndLastSequence) {
   EXPECT_TRUE(appended.ok()) << appended;
 }
 
+TEST_F(RocksJournalTest, CursorSurvivesReopen) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    ASSERT_TRUE((*journal)->WriteCursor("kafka", 42).ok());
+  }
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Open({.create_if_missing = false});
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  EXPECT_EQ(*(*journal)->ReadCursor("kafka"), 42u);
+}
+
 TEST_F(RocksJournalTest, SyncPolicyNeverStillRoundTrips) {
   {
     absl::StatusOr<std::unique_ptr<Journal>> journal = Open({.sync = SyncPolicy::kNever});
