@@ -1,38 +1,47 @@
 // journal_bench: the durable path (issue 3), the engine behind a RocksDB
-// journal (storage/journaled_market.h), on the reference workload
-// (WORKLOAD.md, `marketctl gen`) or on any Command JSON-lines file.
+// journal with its current-state records (storage/journaled_market.h), on
+// the reference workload (WORKLOAD.md, `marketctl gen`) or on any Command
+// JSON-lines file.
 //
 // Everything is parsed before any clock starts. Three phases:
 //
 //   1. Journaled throughput: for each group size G in {1, 16, 256}, a fresh
 //      journal with SyncPolicy::kAlways; the reference data runs untimed,
 //      then the order flow is timed through JournaledMarket::ExecuteGroup, G
-//      commands a group (one synced WriteBatch each). Beside it, in the same
-//      run, raw RocksDB writes the same key/value bytes in the same groups
-//      (one WriteBatch with WriteOptions.sync = true a group) into a fresh
+//      commands a group (one synced WriteBatch each, holding the group's
+//      commands, events and state records). Beside it, in the same run, raw
+//      RocksDB writes the same key/value bytes in the same groups (one
+//      WriteBatch with WriteOptions.sync = true a group) into a fresh
 //      database with the journal's column families and options. Each
 //      configuration runs --repeat pairs, alternating which side goes first;
 //      the figure is the median of the pairs' ratios journaled / raw. G = 256
 //      runs once more with kNever (and raw without sync) for reference. A
 //      forwarding journal times Append, so each journaled command splits into
-//      execution (engine, entry encoding) and Journal::Append.
-//   2. Replay verification: VerifyJournal over a full phase 1 journal, and
-//      over a journal of the reference data alone, so that the order flow's
-//      rate is the difference (the reference data's 1.4M rate-card entries
-//      cost a fixed second or so).
-//   3. Recovery: OpenRocksJournal + JournaledMarket::Open on a journal whose
-//      order flow leaves --recovery-resting orders resting. The stream is
-//      generated in process (GenerateWorkload): a bare codec::Simulator pass
-//      finds its length (and times the engine alone on it), then the same
-//      prefix is journaled with kNever, 1,024 a group.
+//      execution (engine, entry encoding, state lookups and encoding) and
+//      Journal::Append.
+//   2. Replay verification: VerifyJournal (every event compared, then the
+//      stored state loaded into a second engine and its digest compared) over
+//      a full phase 1 journal, and over a journal of the reference data alone,
+//      so that the order flow's rate is the difference (the reference data's
+//      1.4M rate-card entries cost a fixed second or so).
+//   3. Recovery: OpenRocksJournal + JournaledMarket::Open (loading the stored
+//      state) on a journal whose order flow leaves --recovery-resting orders
+//      resting, split into reading + decoding the records and
+//      Engine::Restore; then the same journal recovered by re-execution
+//      (Recovery::kReExecute) for comparison. The stream is generated in
+//      process (GenerateWorkload): a bare codec::Simulator pass finds its
+//      length (and times the engine alone on it), then the same prefix is
+//      journaled with kNever, 1,024 a group.
 //
-// The bytes raw RocksDB writes come from an untimed pass of the same inputs
-// through a JournaledMarket over a MemoryJournal, encoded with the journal's
-// own record format; phase 2 checks that the RocksDB journal holds exactly
-// those entries.
+// The bytes raw RocksDB writes come from untimed passes of the same inputs
+// through a JournaledMarket over a MemoryJournal (one per group size, since
+// the state records a group writes depend on how commands are grouped),
+// encoded with the journal's own record format; phase 2 checks that the
+// RocksDB journal holds exactly those entries.
 #include <CLI/CLI.hpp>
 
 #include <stdlib.h>  // mkdtemp
+#include <time.h>    // clock_gettime
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -90,6 +99,13 @@ void PerfControl(const char* command) {
 
 double Seconds(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
+}
+
+// CPU seconds of this process so far (every thread, RocksDB's included).
+double CpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 [[noreturn]] void Die(const std::string& what) {
@@ -269,15 +285,22 @@ struct Pass {
 };
 
 // Forwards to a journal and adds up the time its Append takes, so that a
-// journaled group splits into execution (engine, entry encoding) and Append.
+// journaled group splits into execution (engine, entry and state encoding)
+// and Append.
 class TimedJournal final : public Journal {
  public:
   explicit TimedJournal(std::unique_ptr<Journal> inner) : inner_(std::move(inner)) {}
-  absl::Status Append(std::span<const JournalEntry> group) override {
+  absl::Status Append(std::span<const JournalEntry> group) override { return Append(group, {}); }
+  absl::Status Append(std::span<const JournalEntry> group,
+                      std::span<const market::storage::StateChange> state) override {
     const auto t0 = Clock::now();
-    absl::Status status = inner_->Append(group);
+    absl::Status status = inner_->Append(group, state);
     *append_seconds_ += Seconds(t0, Clock::now());
     return status;
+  }
+  absl::Status ReadState(std::string_view prefix,
+                         const market::storage::StateVisitor& visit) const override {
+    return inner_->ReadState(prefix, visit);
   }
   uint64_t last_sequence() const override { return inner_->last_sequence(); }
   absl::Status Read(uint64_t from, uint64_t to,
@@ -285,6 +308,12 @@ class TimedJournal final : public Journal {
     return inner_->Read(from, to, visit);
   }
   absl::Status Checkpoint(const std::string& to) const override { return inner_->Checkpoint(to); }
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override {
+    return inner_->ReadCursor(name);
+  }
+  absl::Status WriteCursor(std::string_view name, uint64_t sequence) override {
+    return inner_->WriteCursor(name, sequence);
+  }
   // Shared, so that it outlives the journal the market owns.
   std::shared_ptr<double> append_seconds() const { return append_seconds_; }
 
@@ -316,7 +345,7 @@ Pass RunJournaled(const std::string& dir, SyncPolicy sync, const Workload& w, si
 
 // The exact key/value records RocksJournal writes for each entry, encoded by
 // the journal's own record format (storage/internal/record_format.h).
-enum RawFamily : uint8_t { kRawCommands = 1, kRawEvents = 2, kRawMeta = 3, kRawFamilyCount = 4 };
+enum RawFamily : uint8_t { kRawCommands = 1, kRawEvents = 2, kRawMeta = 3, kRawState = 4 };
 
 struct RawRecord {
   RawFamily family;
@@ -346,6 +375,111 @@ RawRecords EncodeRecords(const std::vector<JournalEntry>& entries) {
   return raw;
 }
 
+// The state records each Append of a JournaledMarket writes, framed as
+// RocksJournal frames them (crc32c over key and body): one list per Append,
+// in order. They depend on how the commands are grouped (an order touched
+// twice in a group is written once), so they are captured per group size.
+using StateGroups = std::vector<std::vector<RawRecord>>;
+
+class RecordingJournal final : public Journal {
+ public:
+  absl::Status Append(std::span<const JournalEntry> group) override { return Append(group, {}); }
+  absl::Status Append(std::span<const JournalEntry> group,
+                      std::span<const market::storage::StateChange> state) override {
+    std::vector<RawRecord>& records = groups_->emplace_back();
+    for (const market::storage::StateChange& change : state) {
+      if (change.op != market::storage::StateChange::Op::kPut) Die("a group deletes state");
+      records.push_back(
+          {kRawState, change.key, market::storage::internal::StateValue(change.key, change.value)});
+    }
+    return inner_.Append(group, state);
+  }
+  absl::Status ReadState(std::string_view prefix,
+                         const market::storage::StateVisitor& visit) const override {
+    return inner_.ReadState(prefix, visit);
+  }
+  uint64_t last_sequence() const override { return inner_.last_sequence(); }
+  absl::Status Read(uint64_t from, uint64_t to,
+                    const std::function<absl::Status(const JournalEntry&)>& visit) const override {
+    return inner_.Read(from, to, visit);
+  }
+  absl::Status Checkpoint(const std::string& to) const override { return inner_.Checkpoint(to); }
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override {
+    return inner_.ReadCursor(name);
+  }
+  absl::Status WriteCursor(std::string_view name, uint64_t sequence) override {
+    return inner_.WriteCursor(name, sequence);
+  }
+  std::shared_ptr<StateGroups> groups() const { return groups_; }
+
+ private:
+  market::storage::MemoryJournal inner_;
+  std::shared_ptr<StateGroups> groups_ = std::make_shared<StateGroups>();
+};
+
+// Keeps nothing: what ExecuteGroup costs without any storage. With
+// `keeps_state` it answers ReadState (with no records, so a new market keeps
+// its state in sync and builds every group's state records); without, it
+// has no state and a market opened by re-execution builds none.
+class NullJournal final : public Journal {
+ public:
+  explicit NullJournal(bool keeps_state) : keeps_state_(keeps_state) {}
+  absl::Status Append(std::span<const JournalEntry> group) override { return Append(group, {}); }
+  absl::Status Append(std::span<const JournalEntry> group,
+                      std::span<const market::storage::StateChange> state) override {
+    if (!state.empty() && !keeps_state_) Die("state written to a journal without state");
+    if (!group.empty()) last_ = group.back().sequence;
+    return absl::OkStatus();
+  }
+  absl::Status ReadState(std::string_view prefix,
+                         const market::storage::StateVisitor& visit) const override {
+    if (keeps_state_) return absl::OkStatus();
+    return Journal::ReadState(prefix, visit);  // UNIMPLEMENTED
+  }
+  uint64_t last_sequence() const override { return last_; }
+  absl::Status Read(uint64_t, uint64_t,
+                    const std::function<absl::Status(const JournalEntry&)>&) const override {
+    return absl::OkStatus();
+  }
+  absl::Status Checkpoint(const std::string&) const override {
+    return absl::UnimplementedError("no files");
+  }
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view) const override { return 0; }
+  absl::Status WriteCursor(std::string_view, uint64_t) override { return absl::OkStatus(); }
+
+ private:
+  const bool keeps_state_;
+  uint64_t last_ = 0;
+};
+
+// Order-flow commands a second through ExecuteGroup over a NullJournal, G =
+// 256: the engine, the entry encoding and (with `state`) the state records.
+double ExecuteOnlyRate(const Workload& w, bool state) {
+  auto market =
+      Check(JournaledMarket::Open(std::make_unique<NullJournal>(state),
+                                  {.recovery = state ? market::storage::Recovery::kLoadState
+                                                     : market::storage::Recovery::kReExecute,
+                                   .data_dir = ""}),
+            "opening the null market");
+  if (market->state_in_sync() != state) Die("the null market's state is not as asked");
+  RunGroups(*market, w, 0, w.first_order, kReferenceGroup, nullptr);
+  const auto t0 = Clock::now();
+  RunGroups(*market, w, w.first_order, w.inputs.size(), 256, nullptr);
+  return static_cast<double>(w.inputs.size() - w.first_order) / Seconds(t0, Clock::now());
+}
+
+// The state records of a JournaledMarket run over the reference data in
+// groups of kReferenceGroup, then the order flow up to `end` in groups of
+// `group`: exactly the Appends RunJournaled makes.
+StateGroups CaptureState(const Workload& w, size_t end, size_t group) {
+  auto journal = std::make_unique<RecordingJournal>();
+  const std::shared_ptr<StateGroups> groups = journal->groups();
+  auto market = Check(JournaledMarket::Open(std::move(journal)), "opening the recording market");
+  RunGroups(*market, w, 0, w.first_order, kReferenceGroup, nullptr);
+  RunGroups(*market, w, w.first_order, end, group, nullptr);
+  return std::move(*groups);
+}
+
 // Plain RocksDB with the journal's column families and options
 // (rocks_journal.cc), so that only the journal's own work differs.
 class RawDb {
@@ -366,7 +500,7 @@ class RawDb {
     table.filter_policy = nullptr;
     family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "commands", "events", "meta"}) {
+    for (const char* name : {"default", "commands", "events", "meta", "state"}) {
       families.emplace_back(name, family);
     }
     rocksdb::DB* db = nullptr;
@@ -381,11 +515,17 @@ class RawDb {
     (void)db_->Close();
   }
 
-  // One WriteBatch: the records of entries [from, to) and meta last_sequence.
-  void WriteGroup(const RawRecords& raw, size_t from, size_t to, bool sync) {
+  // One WriteBatch: the records of entries [from, to), meta last_sequence
+  // and the group's state records.
+  void WriteGroup(const RawRecords& raw, size_t from, size_t to,
+                  const std::vector<RawRecord>& state, bool sync) {
     rocksdb::WriteBatch batch;
     for (size_t r = raw.first[from]; r < raw.first[to]; ++r) {
       const RawRecord& record = raw.records[r];
+      const rocksdb::Status put = batch.Put(handles_[record.family], record.key, record.value);
+      if (!put.ok()) CheckRocks(put, "batch put");
+    }
+    for (const RawRecord& record : state) {
       const rocksdb::Status put = batch.Put(handles_[record.family], record.key, record.value);
       if (!put.ok()) CheckRocks(put, "batch put");
     }
@@ -403,19 +543,20 @@ class RawDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
-Pass RunRaw(const std::string& dir, bool sync, const RawRecords& raw, size_t first_order,
-            size_t end, size_t group) {
+Pass RunRaw(const std::string& dir, bool sync, const RawRecords& raw, const StateGroups& state,
+            size_t first_order, size_t end, size_t group) {
   RawDb db(dir);
-  for (size_t i = 0; i < first_order; i += kReferenceGroup) {
-    db.WriteGroup(raw, i, std::min(first_order, i + kReferenceGroup), sync);
+  size_t k = 0;  // the Append this write stands for
+  for (size_t i = 0; i < first_order; i += kReferenceGroup, ++k) {
+    db.WriteGroup(raw, i, std::min(first_order, i + kReferenceGroup), state.at(k), sync);
   }
   Pass pass;
   pass.commands = end - first_order;
   pass.group_ns.reserve(pass.commands / group + 1);
   const auto t0 = Clock::now();
-  for (size_t i = first_order; i < end; i += group) {
+  for (size_t i = first_order; i < end; i += group, ++k) {
     const auto g0 = Clock::now();
-    db.WriteGroup(raw, i, std::min(end, i + group), sync);
+    db.WriteGroup(raw, i, std::min(end, i + group), state.at(k), sync);
     const auto g1 = Clock::now();
     pass.group_ns.push_back(static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(g1 - g0).count()));
@@ -504,6 +645,124 @@ RecoveryJournal BuildRecoveryJournal(const std::string& dir, uint64_t seed, size
   return built;
 }
 
+// Phase 3's measurements on the data dir `dir` (built by
+// BuildRecoveryJournal, or given with --recovery-data-dir, when built.digest
+// is 0 and only the loaded and re-executed digests are compared). Wall and
+// process CPU seconds: on a shared machine the CPU time is the steadier one.
+bool MeasureRecovery(const std::string& dir, const RecoveryJournal& built,
+                     size_t recovery_resting) {
+  bool ok = true;
+  // Recovery to serving: open the journal, load the stored state.
+  PerfControl("enable");
+  const double c0 = CpuSeconds();
+  const auto t0 = Clock::now();
+  auto journal = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
+  const auto t1 = Clock::now();
+  auto market = Check(JournaledMarket::Open(std::move(journal)), "recovering " + dir);
+  const auto t2 = Clock::now();
+  const double c1 = CpuSeconds();
+  PerfControl("disable");
+  const double total_s = Seconds(t0, t2);
+  const size_t resting = market->engine().open_requests() + market->engine().open_offers();
+  std::printf(
+      "  recovery to serving (load the stored state), %s resting: %.2f s (open journal %.2f s, "
+      "load state %.2f s); %.2f s of CPU\n",
+      Grouped(resting).c_str(), total_s, Seconds(t0, t1), Seconds(t1, t2), c1 - c0);
+  if (!built.reached_target && built.resting > 0) {
+    std::printf(
+        "  linear extrapolation to %s resting: about %.1f s\n", Grouped(recovery_resting).c_str(),
+        total_s * static_cast<double>(recovery_resting) / static_cast<double>(built.resting));
+  }
+  const uint64_t loaded_digest = market->StateDigest();
+  const uint64_t commands = market->last_sequence();
+  if (built.digest != 0) {
+    std::printf("  digest after loading equals the journaled market's: %s\n",
+                loaded_digest == built.digest ? "yes" : "NO");
+    ok = ok && loaded_digest == built.digest;
+  }
+  market.reset();
+  // Where the load goes: reading and decoding the records, then Restore.
+  {
+    auto j = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
+    const double lc0 = CpuSeconds();
+    const auto l0 = Clock::now();
+    auto loaded = std::make_unique<market::matcher::EngineSnapshot>(
+        Check(market::storage::LoadStateSnapshot(*j), "loading the state of " + dir));
+    const market::matcher::EngineSnapshot& snapshot = *loaded;
+    const auto l1 = Clock::now();
+    const double lc1 = CpuSeconds();
+    market::codec::Simulator simulator;
+    Check(simulator.Restore(snapshot), "restoring the state of " + dir);
+    const auto l2 = Clock::now();
+    const double lc2 = CpuSeconds();
+    uint64_t assignments = 0;
+    Check(j->ReadState("a",
+                       [&](std::string_view, std::string_view) {
+                         ++assignments;
+                         return absl::OkStatus();
+                       }),
+          "counting assignments");
+    std::printf(
+        "  of which: read + decode %s records (%s open requests, %s open offers, %s closed, "
+        "%s idempotency keys, %zu contracts) %.2f s (%.2f s CPU); Engine::Restore %.2f s "
+        "(%.2f s CPU); the %s assignment records are not read\n",
+        Grouped(snapshot.requests.size() + snapshot.offers.size() + snapshot.closed.size() +
+                snapshot.client_refs.size() + 2 * snapshot.contracts.size() +
+                snapshot.roles.size() + snapshot.locations.size() + snapshot.participants.size() +
+                1)
+            .c_str(),
+        Grouped(snapshot.requests.size()).c_str(), Grouped(snapshot.offers.size()).c_str(),
+        Grouped(snapshot.closed.size()).c_str(), Grouped(snapshot.client_refs.size()).c_str(),
+        snapshot.contracts.size(), Seconds(l0, l1), lc1 - lc0, Seconds(l1, l2), lc2 - lc1,
+        Grouped(assignments).c_str());
+    const auto f0 = Clock::now();
+    loaded.reset();
+    std::printf("  (freeing the snapshot after Restore: %.2f s)\n", Seconds(f0, Clock::now()));
+  }
+  // The alternative: re-execute the whole journal.
+  {
+    const double rc0 = CpuSeconds();
+    const auto r0 = Clock::now();
+    auto j = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
+    const auto r1 = Clock::now();
+    auto m = Check(
+        JournaledMarket::Open(std::move(j),
+                              {.recovery = market::storage::Recovery::kReExecute, .data_dir = dir}),
+        "re-executing " + dir);
+    const auto r2 = Clock::now();
+    const double rc1 = CpuSeconds();
+    std::printf(
+        "  recovery by re-execution instead: %.2f s (open journal %.2f s, re-execute %s "
+        "commands %.2f s, %.0f commands/s); %.2f s of CPU; digest equal to the loaded one: "
+        "%s\n",
+        Seconds(r0, r2), Seconds(r0, r1), Grouped(commands).c_str(), Seconds(r1, r2),
+        static_cast<double>(commands) / Seconds(r1, r2), rc1 - rc0,
+        m->StateDigest() == loaded_digest ? "yes" : "NO");
+    ok = ok && m->StateDigest() == loaded_digest;
+  }
+  // Reading alone: the same journal read (checksums, parse) with nothing
+  // re-executed.
+  {
+    const auto r0 = Clock::now();
+    auto j = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
+    const auto r1 = Clock::now();
+    uint64_t bytes = 0;
+    Check(j->Read(1, j->last_sequence(),
+                  [&](const JournalEntry& e) {
+                    bytes += e.payload.size();
+                    for (const std::string& event : e.events) bytes += event.size();
+                    return absl::OkStatus();
+                  }),
+          "reading " + dir);
+    const auto r2 = Clock::now();
+    std::printf(
+        "  of which reading alone (open %.2f s, Read of every entry %.2f s, %.0f MB of "
+        "payload and events)\n",
+        Seconds(r0, r1), Seconds(r1, r2), static_cast<double>(bytes) / 1e6);
+  }
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -538,12 +797,21 @@ int main(int argc, char** argv) {
   app.add_option("--recovery-budget", recovery_budget,
                  "Phase 3: stop building the journal after this many seconds")
       ->capture_default_str();
+  std::string recovery_data_dir;
+  app.add_option("--recovery-data-dir", recovery_data_dir,
+                 "Only phase 3's measurements, on this existing data dir (e.g. written by "
+                 "`marketctl simulate --data-dir`); nothing else runs");
   app.add_option("--repeat", repeat,
                  "Phases 1 and 2: runs of each configuration (medians are reported)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
+  if (!recovery_data_dir.empty()) {
+    std::printf("phase 3 only: recovery of %s (%.0f MB on disk)\n", recovery_data_dir.c_str(),
+                static_cast<double>(DirectoryBytes(recovery_data_dir)) / 1e6);
+    return MeasureRecovery(recovery_data_dir, RecoveryJournal{}, 0) ? 0 : 1;
+  }
   const Workload w = file.empty() ? GenerateInputs(gen) : ReadWorkload(file, gen.commands);
   const size_t total = w.inputs.size();
   const size_t order_flow = total - w.first_order;
@@ -598,8 +866,23 @@ int main(int argc, char** argv) {
       static_cast<double>(raw.records.size() - raw.first[w.first_order]) /
           static_cast<double>(order_flow),
       Grouped(resting_end).c_str());
-  std::printf("  engine + entry encoding alone (MemoryJournal, G=256): %.0f commands/s\n\n",
+  std::printf("  engine + entry encoding alone (MemoryJournal, G=256): %.0f commands/s\n",
               memory_rate);
+  {
+    // Best of three each: the difference is small against the noise.
+    double with_state = 0;
+    double without_state = 0;
+    for (int r = 0; r < 3; ++r) {
+      without_state = std::max(without_state, ExecuteOnlyRate(w, false));
+      with_state = std::max(with_state, ExecuteOnlyRate(w, true));
+    }
+    std::printf(
+        "  ExecuteGroup over a journal that keeps nothing, G=256 (best of 3): %.0f commands/s "
+        "(%.2f us) without state records, %.0f commands/s (%.2f us) with: the state records "
+        "cost %.2f us a command to find and encode\n\n",
+        without_state, 1e6 / without_state, with_state, 1e6 / with_state,
+        1e6 / with_state - 1e6 / without_state);
+  }
 
   // Phase 1. fsync times on this kind of machine wander by a factor of two
   // from second to second, so each configuration runs `repeat` pairs,
@@ -633,9 +916,26 @@ int main(int argc, char** argv) {
   std::vector<Split> splits;
   // Every full journal holds the same entries; phase 2 reads a G=256 one.
   const std::string largest_journal = "journal-g256";
+  std::vector<std::string> state_lines;
   for (const Config& c : configs) {
     const bool sync = c.sync == SyncPolicy::kAlways;
     const size_t end = w.first_order + c.commands;
+    const StateGroups state = CaptureState(w, end, c.group);
+    {
+      const size_t reference_groups = (w.first_order + kReferenceGroup - 1) / kReferenceGroup;
+      uint64_t records = 0;
+      uint64_t bytes = 0;
+      for (size_t k = reference_groups; k < state.size(); ++k) {
+        records += state[k].size();
+        for (const RawRecord& record : state[k]) bytes += record.key.size() + record.value.size();
+      }
+      char line[160];
+      std::snprintf(line, sizeof line,
+                    "  G=%zu: %.2f state records, %.0f key+value bytes of state per command\n",
+                    c.group, static_cast<double>(records) / static_cast<double>(c.commands),
+                    static_cast<double>(bytes) / static_cast<double>(c.commands));
+      state_lines.emplace_back(line);
+    }
     std::vector<double> journaled_rates;
     std::vector<double> raw_rates;
     std::vector<double> ratios;
@@ -655,7 +955,7 @@ int main(int argc, char** argv) {
         if (!keep) scratch.Remove(name);
       };
       auto run_raw = [&] {
-        plain = RunRaw(scratch.Fresh("raw"), sync, raw, w.first_order, end, c.group);
+        plain = RunRaw(scratch.Fresh("raw"), sync, raw, state, w.first_order, end, c.group);
         scratch.Remove("raw");
       };
       if (r % 2 == 0) {
@@ -694,9 +994,11 @@ int main(int argc, char** argv) {
   std::printf(
       "  p50/p99: time of one group (ExecuteGroup, or the raw Write), microseconds; ratio: "
       "median of the pairs' journaled/raw\n");
+  std::printf("  state written with the groups (raw writes the same records):\n");
+  for (const std::string& line : state_lines) std::printf("%s", line.c_str());
   std::printf("  where a journaled command's time goes, us per command (mean of the passes):\n");
-  std::printf("  %5s %-7s %22s %18s %12s\n", "G", "sync", "execute+encode entries",
-              "Journal::Append", "raw Write");
+  std::printf("  %5s %-7s %22s %18s %12s\n", "G", "sync", "execute+encode+state", "Journal::Append",
+              "raw Write");
   for (const Split& split : splits) {
     std::printf("  %5zu %-7s %22.2f %18.2f %12.2f\n", split.group, split.sync ? "always" : "never",
                 split.execute_us, split.append_us, split.write_us);
@@ -755,12 +1057,15 @@ int main(int argc, char** argv) {
         (full ? verify_full : verify_reference).push_back(seconds);
         if (full) {
           events = report.events;
-          const bool same = report.first_divergent_sequence == 0 && report.digest == memory_digest;
+          const bool same = report.first_divergent_sequence == 0 &&
+                            report.digest == memory_digest && report.state_matches();
           if (!same) {
-            std::printf("  VERIFY FAILED: divergent sequence %llu (%s), digest %s\n",
-                        static_cast<unsigned long long>(report.first_divergent_sequence),
-                        report.divergence.c_str(),
-                        report.digest == memory_digest ? "same" : "differs");
+            std::printf(
+                "  VERIFY FAILED: divergent sequence %llu (%s), digest %s, state %s\n",
+                static_cast<unsigned long long>(report.first_divergent_sequence),
+                report.divergence.c_str(), report.digest == memory_digest ? "same" : "differs",
+                report.state_matches() ? "matches"
+                                       : std::string(report.state_status.message()).c_str());
           }
           ok = ok && same;
         }
@@ -783,12 +1088,17 @@ int main(int argc, char** argv) {
                 vr);
     std::printf("  order flow: %s commands in %.2f s: %.0f commands/s\n",
                 Grouped(order_flow).c_str(), vf - vr, static_cast<double>(order_flow) / (vf - vr));
-    std::printf("  every event identical and digest equal to the in-memory pass: %s\n",
-                ok ? "yes" : "NO");
     std::printf(
-        "  recovery (OpenRocksJournal + JournaledMarket::Open), %s resting: %.2f s "
-        "(reference data alone %.2f s; order flow %.0f commands/s)\n\n",
-        Grouped(resting_end).c_str(), of, orf, static_cast<double>(order_flow) / (of - orf));
+        "  (VerifyJournal also loads the stored state into a second engine and compares "
+        "digests)\n");
+    std::printf(
+        "  every event identical, digest equal to the in-memory pass and to the stored "
+        "state's: %s\n",
+        ok ? "yes" : "NO");
+    std::printf(
+        "  recovery (OpenRocksJournal + JournaledMarket::Open, loading the state), %s "
+        "resting: %.2f s (reference data alone %.2f s)\n\n",
+        Grouped(resting_end).c_str(), of, orf);
     scratch.Remove(largest_journal);
     scratch.Remove("journal-reference");
   }
@@ -818,54 +1128,7 @@ int main(int argc, char** argv) {
           "order-flow commands)\n",
           Grouped(built.resting).c_str(), recovery_budget, Grouped(recovery_max_commands).c_str());
     }
-    PerfControl("enable");
-    const auto t0 = Clock::now();
-    auto journal = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
-    const auto t1 = Clock::now();
-    auto market = Check(JournaledMarket::Open(std::move(journal)), "recovering " + dir);
-    const auto t2 = Clock::now();
-    PerfControl("disable");
-    const double total_s = Seconds(t0, t2);
-    std::printf(
-        "  recovery to serving: %.2f s (open journal %.2f s, re-execute %.2f s); %.0f "
-        "commands replayed/s\n",
-        total_s, Seconds(t0, t1), Seconds(t1, t2), static_cast<double>(built.commands) / total_s);
-    if (!built.reached_target && built.resting > 0) {
-      std::printf(
-          "  linear extrapolation to %s resting: about %.1f s (a lower bound: the book's "
-          "walks grow with it)\n",
-          Grouped(recovery_resting).c_str(),
-          total_s * static_cast<double>(recovery_resting) / static_cast<double>(built.resting));
-    }
-    std::printf("  digest after recovery equals the journaled market's: %s\n",
-                market->StateDigest() == built.digest ? "yes" : "NO");
-    ok = ok && market->StateDigest() == built.digest;
-    market.reset();
-    // Where the time goes: the same journal read (checksums, parse) with
-    // nothing re-executed.
-    {
-      const auto r0 = Clock::now();
-      auto j = Check(market::storage::OpenRocksJournal(dir, {}), "reopening " + dir);
-      const auto r1 = Clock::now();
-      uint64_t bytes = 0;
-      Check(j->Read(1, j->last_sequence(),
-                    [&](const JournalEntry& e) {
-                      bytes += e.payload.size();
-                      for (const std::string& event : e.events) bytes += event.size();
-                      return absl::OkStatus();
-                    }),
-            "reading " + dir);
-      const auto r2 = Clock::now();
-      std::printf(
-          "  of which reading alone (open %.2f s, Read of every entry %.2f s, %.0f MB of "
-          "payload and events): re-execution is the other %.2f s\n",
-          Seconds(r0, r1), Seconds(r1, r2), static_cast<double>(bytes) / 1e6,
-          Seconds(t1, t2) - Seconds(r1, r2));
-    }
-    std::printf(
-        "  the engine alone on the same commands (bare codec::Simulator, proto in and "
-        "out, no journal): %.2f s, %.0f commands/s\n",
-        built.simulator_seconds, static_cast<double>(built.commands) / built.simulator_seconds);
+    ok = MeasureRecovery(dir, built, recovery_resting) && ok;
     scratch.Remove("recovery");
   }
   return ok ? 0 : 1;

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "marketplace/v1/command.pb.h"
 #include "marketplace/v1/event.pb.h"
 #include "matcher/engine.h"
+#include "matcher/snapshot.h"
 
 namespace market::codec {
 
@@ -26,12 +29,17 @@ class Simulator {
                                    std::string_view message,
                                    std::vector<marketplace::v1::Event>* events);
 
-  uint64_t StateDigest() const { return engine_.StateDigest(); }
-  uint64_t last_sequence() const { return engine_.last_sequence(); }
-  const matcher::Engine& engine() const { return engine_; }
+  // Replaces the engine with one in the state of `snapshot` (recovery from
+  // stored current state); INVALID_ARGUMENT from Engine::Restore leaves the
+  // engine as it was.
+  [[nodiscard]] absl::Status Restore(const matcher::EngineSnapshot& snapshot);
+
+  uint64_t StateDigest() const { return engine_->StateDigest(); }
+  uint64_t last_sequence() const { return engine_->last_sequence(); }
+  const matcher::Engine& engine() const { return *engine_; }
 
  private:
-  matcher::Engine engine_;
+  std::unique_ptr<matcher::Engine> engine_ = std::make_unique<matcher::Engine>();
 };
 
 }  // namespace market::codec

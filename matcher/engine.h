@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -67,6 +68,32 @@ class Engine {
   // An engine in the state of `snapshot`; INVALID_ARGUMENT (naming the record)
   // when the snapshot refers to a code or participant it does not define.
   static absl::StatusOr<std::unique_ptr<Engine>> Restore(const EngineSnapshot& snapshot);
+
+  // ---- One entity at a time (engine_lookup.cc), as the plain values of
+  // EngineSnapshot: equal to the entity's entry in Snapshot(). The storage
+  // layer writes the entities a group touched as current-state records; the
+  // server answers its queries. nullopt when there is no such entity.
+  std::optional<DefineRole> FindRole(std::string_view code) const;
+  std::optional<DefineLocation> FindLocation(std::string_view code) const;
+  std::optional<UpsertParticipant> FindParticipant(std::string_view id) const;
+  // The contract with its whole card (canonical order) and its usage.
+  std::optional<EngineSnapshot::Contract> FindContract(std::string_view contract_id) const;
+  // A contract's used_fte_milli alone: no copy of the card.
+  std::optional<int64_t> FindContractUsage(std::string_view contract_id) const;
+  // Order ids are sequences ("R<id>", "O<id>"). An order is found by exactly
+  // one of these three while it exists: as an open request or offer while it
+  // rests, as a closed order after.
+  std::optional<EngineSnapshot::OpenRequest> FindOpenRequest(uint64_t id) const;
+  std::optional<EngineSnapshot::OpenOffer> FindOpenOffer(uint64_t id) const;
+  std::optional<EngineSnapshot::ClosedOrder> FindClosedOrder(uint64_t id) const;
+  // The same two, written over *out (reusing its memory: no allocation once
+  // *out has held an order as large); false, *out untouched, when not open.
+  bool FindOpenRequest(uint64_t id, EngineSnapshot::OpenRequest* out) const;
+  bool FindOpenOffer(uint64_t id, EngineSnapshot::OpenOffer* out) const;
+  // The sequence that first used `client_ref` for `participant` (an
+  // idempotency key), if any.
+  std::optional<uint64_t> FindClientRef(std::string_view participant,
+                                        std::string_view client_ref) const;
 
  private:
   std::unique_ptr<internal::EngineState> state_;

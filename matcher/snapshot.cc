@@ -2,9 +2,12 @@
 // back. Restore rebuilds every index (ids, buckets, entries) from the values,
 // so only the values need storing.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "matcher/engine.h"
 #include "matcher/internal/engine_state.h"
+#include "matcher/internal/state_values.h"
 #include "matcher/internal/text.h"
 
 namespace market::matcher {
@@ -27,37 +30,19 @@ EngineSnapshot Engine::Snapshot() const {
   const internal::ReferenceData& ref = s.ref;
   EngineSnapshot out;
   out.last_sequence = s.last_sequence;
-  for (uint32_t id = 0; id < ref.role_count(); ++id) {
-    out.roles.push_back({std::string(ref.role_code(id)), ref.role(id).name, ref.role(id).family});
-  }
+  for (uint32_t id = 0; id < ref.role_count(); ++id)
+    out.roles.push_back(internal::RoleValue(ref, id));
   SortBy(out.roles, [](const DefineRole& r) { return r.code; });
   for (uint32_t id = 0; id < ref.location_count(); ++id) {
-    const internal::Location& l = ref.location(id);
-    out.locations.push_back(
-        {static_cast<int32_t>(l.kind), std::string(ref.location_code(id)),
-         l.parent == kNoId ? std::string() : std::string(ref.location_code(l.parent))});
+    out.locations.push_back(internal::LocationValue(ref, id));
   }
   SortBy(out.locations, [](const DefineLocation& l) { return std::pair(l.kind, l.code); });
   for (uint32_t id = 0; id < ref.participant_count(); ++id) {
-    out.participants.push_back({std::string(ref.participant_id(id)),
-                                static_cast<int32_t>(ref.participant(id).kind),
-                                ref.participant(id).name});
+    out.participants.push_back(internal::ParticipantValue(ref, id));
   }
   SortBy(out.participants, [](const UpsertParticipant& p) { return p.id; });
   for (uint32_t id = 0; id < s.contracts.size(); ++id) {
-    const internal::Contract& c = s.contracts.get(id);
-    EngineSnapshot::Contract& sc = out.contracts.emplace_back();
-    sc.contract = {c.contract_id,
-                   std::string(ref.participant_id(c.sponsor)),
-                   std::string(ref.participant_id(c.vendor)),
-                   c.active,
-                   c.max_fte_milli,
-                   {}};
-    for (const RateCardRow& row : internal::SortedCard(c, ref)) {
-      sc.contract.rates.push_back(
-          {std::string(row.role), row.seniority, std::string(row.country), row.max_rate});
-    }
-    sc.used_fte_milli = c.used_fte_milli;
+    out.contracts.push_back(internal::ContractValue(ref, s.contracts.get(id)));
   }
   SortBy(out.contracts, [](const EngineSnapshot::Contract& c) { return c.contract.contract_id; });
 
@@ -66,51 +51,11 @@ EngineSnapshot Engine::Snapshot() const {
     const internal::OrderRef& o = orders[id - 1];
     if (!o.exists) continue;
     if (!o.open) {
-      out.closed.push_back({id, o.side, std::string(ref.participant_id(o.owner))});
+      out.closed.push_back(internal::ClosedOrderValue(ref, id, o));
     } else if (o.side == Side::kRequest) {
-      const internal::RestingRequest& r = s.book.request(o.slot);
-      EngineSnapshot::OpenRequest& sr = out.requests.emplace_back();
-      sr.id = id;
-      sr.priority_sequence = r.priority;
-      sr.remaining_milli = r.remaining_milli;
-      SubmitRequest& q = sr.order;
-      q.sponsor_id = ref.participant_id(r.sponsor);
-      q.client_ref = r.client_ref;
-      q.role = ref.role_code(r.role);
-      q.min_seniority = r.min_seniority;
-      for (auto loc : r.locations) q.locations.emplace_back(ref.location_code(loc));
-      q.fte_milli = r.fte_milli;
-      q.min_slice_milli = r.min_slice_milli;
-      q.max_vendors = r.max_vendors;
-      q.max_rate = r.max_rate;
-      q.start_date = FormatDate(r.start_date);
-      q.end_date = FormatDate(r.end_date);
-      q.engagement_models.assign(r.engagement_models.begin(), r.engagement_models.end());
-      for (auto t : r.required_tags) q.required_tags.emplace_back(ref.tag(t));
-      for (auto v : r.allowlist) q.vendor_allowlist.emplace_back(ref.participant_id(v));
-      q.time_in_force = static_cast<int32_t>(TimeInForce::kGtc);
-      for (auto v : r.vendors_used) sr.vendors_used.emplace_back(ref.participant_id(v));
+      out.requests.push_back(internal::OpenRequestValue(ref, id, s.book.request(o.slot)));
     } else {
-      const internal::RestingOffer& f = s.book.offer(o.slot);
-      EngineSnapshot::OpenOffer& so = out.offers.emplace_back();
-      so.id = id;
-      so.priority_sequence = f.priority;
-      so.remaining_milli = f.remaining_milli;
-      PublishOffer& p = so.order;
-      p.vendor_id = ref.participant_id(f.vendor);
-      p.client_ref = f.client_ref;
-      p.role = ref.role_code(f.role);
-      p.seniority = f.seniority;
-      p.country = ref.location_code(f.country);
-      if (f.hub != kNoId) p.hub = ref.location_code(f.hub);
-      p.fte_milli = f.fte_milli;
-      p.min_slice_milli = f.min_slice_milli;
-      p.rate = f.rate;
-      p.available_from = FormatDate(f.available_from);
-      if (f.available_until != kOpenEnded) p.available_until = FormatDate(f.available_until);
-      p.engagement_model = static_cast<int32_t>(f.engagement_model);
-      for (auto t : f.tags) p.tags.emplace_back(ref.tag(t));
-      p.time_in_force = static_cast<int32_t>(TimeInForce::kGtc);
+      out.offers.push_back(internal::OpenOfferValue(ref, id, s.book.offer(o.slot)));
     }
   }
 
@@ -144,7 +89,17 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
   for (const UpsertParticipant& p : snapshot.participants) {
     ref.UpsertParticipant(p.id, static_cast<ParticipantKind>(p.kind), p.name);
   }
-  auto participant = [&](const std::string& id) { return ref.FindParticipant(id); };
+  // Remembers the last participant found: a snapshot lists the idempotency
+  // keys participant by participant.
+  std::string_view last_participant;
+  internal::ParticipantId last_participant_id = kNoId;
+  auto participant = [&](const std::string& id) {
+    if (last_participant_id == kNoId || id != last_participant) {
+      last_participant_id = ref.FindParticipant(id);
+      last_participant = id;
+    }
+    return last_participant_id;
+  };
   for (const EngineSnapshot::Contract& sc : snapshot.contracts) {
     const UpsertContract& c = sc.contract;
     const auto sponsor = participant(c.sponsor_id);
@@ -167,7 +122,35 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     }
   }
 
-  for (const EngineSnapshot::OpenRequest& sr : snapshot.requests) {
+  // Orders go in in their buckets' (price, priority) order, so each one
+  // lands at the end of its buckets: no shifting of large buckets. Sorted as
+  // (price, priority, index) triples, not through pointers: a million
+  // orders sort in cache.
+  struct BookOrder {
+    int64_t price;
+    uint64_t priority;
+    size_t index;
+    bool operator<(const BookOrder& o) const {
+      return price != o.price ? price < o.price : priority < o.priority;
+    }
+  };
+  std::vector<BookOrder> requests;
+  requests.reserve(snapshot.requests.size());
+  for (size_t i = 0; i < snapshot.requests.size(); ++i) {
+    const EngineSnapshot::OpenRequest& r = snapshot.requests[i];
+    requests.push_back({-r.order.max_rate, r.priority_sequence, i});
+  }
+  std::sort(requests.begin(), requests.end());
+  std::vector<BookOrder> offers;
+  offers.reserve(snapshot.offers.size());
+  for (size_t i = 0; i < snapshot.offers.size(); ++i) {
+    const EngineSnapshot::OpenOffer& o = snapshot.offers[i];
+    offers.push_back({o.order.rate, o.priority_sequence, i});
+  }
+  std::sort(offers.begin(), offers.end());
+
+  for (const BookOrder& request : requests) {
+    const EngineSnapshot::OpenRequest& sr = snapshot.requests[request.index];
     const SubmitRequest& q = sr.order;
     internal::RestingRequest r;
     r.id = sr.id;
@@ -203,7 +186,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     const uint32_t slot = s.book.NewRequest(std::move(r));
     s.book.Insert(slot, s.book.request(slot));
   }
-  for (const EngineSnapshot::OpenOffer& so : snapshot.offers) {
+  for (const BookOrder& offer : offers) {
+    const EngineSnapshot::OpenOffer& so = snapshot.offers[offer.index];
     const PublishOffer& p = so.order;
     internal::RestingOffer o;
     o.id = so.id;
@@ -237,6 +221,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     if (owner == kNoId) return invalid("snapshot closed order ", c.id, " has unknown owner");
     s.book.RecordClosed(c.id, owner, c.side);
   }
+  s.client_refs.reserve(snapshot.client_refs.size());
   for (const EngineSnapshot::ClientRef& c : snapshot.client_refs) {
     const auto who = participant(c.participant);
     if (who == kNoId) return invalid("snapshot client_ref of unknown ", c.participant);

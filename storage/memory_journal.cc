@@ -1,7 +1,8 @@
 // MemoryJournal: the Journal contract over a std::vector, for tests. Entries
-// are dense from sequence 1, so entry `s` lives at entries_[s - 1]. One mutex
-// guards everything; Read copies each entry out before visiting it so a
-// visitor may call back into the journal.
+// are dense from sequence 1, so entry `s` lives at entries_[s - 1]; state
+// records live in a std::map (bodies only: nothing here can corrupt them, so
+// no crc). One mutex guards everything; Read and ReadState copy what they
+// visit out first, so a visitor may call back into the journal.
 #include <algorithm>
 #include <utility>
 
@@ -11,6 +12,11 @@
 namespace market::storage {
 
 absl::Status MemoryJournal::Append(std::span<const JournalEntry> group) {
+  return Append(group, {});
+}
+
+absl::Status MemoryJournal::Append(std::span<const JournalEntry> group,
+                                   std::span<const StateChange> state) {
   const std::lock_guard lock(mutex_);
   // Each injected fault belongs to exactly this Append, whatever it carries.
   absl::Status write_fault = std::exchange(fail_next_write_, absl::OkStatus());
@@ -19,9 +25,40 @@ absl::Status MemoryJournal::Append(std::span<const JournalEntry> group) {
   if (absl::Status valid = internal::CheckGroup(entries_.size(), group); !valid.ok()) {
     return valid;
   }
+  if (absl::Status valid = internal::CheckState(state); !valid.ok()) return valid;
   // A failed sync keeps nothing: as after a crash, the group never happened.
   if (!sync_fault.ok()) return sync_fault;
   entries_.insert(entries_.end(), group.begin(), group.end());
+  for (const StateChange& change : state) {
+    switch (change.op) {
+      case StateChange::Op::kPut:
+        state_.insert_or_assign(change.key, change.value);
+        break;
+      case StateChange::Op::kDelete:
+        state_.erase(change.key);
+        break;
+      case StateChange::Op::kClear:
+        state_.clear();
+        break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryJournal::ReadState(std::string_view prefix, const StateVisitor& visit) const {
+  // Copied out under the lock, so that a visitor may call back.
+  std::vector<std::pair<std::string, std::string>> records;
+  {
+    const std::lock_guard lock(mutex_);
+    for (auto it = state_.lower_bound(prefix);
+         it != state_.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      records.emplace_back(it->first, it->second);
+    }
+  }
+  for (const auto& [key, body] : records) {
+    if (absl::Status visited = visit(key, body); !visited.ok()) return visited;
+  }
   return absl::OkStatus();
 }
 

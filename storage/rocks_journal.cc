@@ -3,15 +3,16 @@
 // storage/internal/record_format.h.
 //
 // Invariants, checked on open and kept by Append:
-//   * meta "format_version" is kFormatVersion;
+//   * meta "format_version" is kFormatVersion, or kOldestFormatVersion until
+//     the first state write (which sets it to kFormatVersion in its batch);
 //   * meta "last_sequence" equals the last key of `commands` (0 when empty),
 //     because one WriteBatch carries a group's records and its last_sequence;
 //   * last_sequence_ mirrors meta "last_sequence" and moves only after a
 //     successful write.
 //
-// Threads: one writer thread calls Append. Read may run on other threads at
-// the same time: RocksDB reads are thread-safe, each Read pins an implicit
-// snapshot, and last_sequence_ is atomic.
+// Threads: one writer thread calls Append. Read and ReadState may run on
+// other threads at the same time: RocksDB reads are thread-safe, each read
+// pins a snapshot, and last_sequence_ is atomic.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
@@ -54,7 +56,12 @@ constexpr std::string_view kFamilyNames[kFamilyCount] = {"default", "commands", 
 //   * the WAL is always on (Append never sets disableWAL) and recovery is
 //     point-in-time: after a crash a torn last WAL record, which belonged to
 //     a group whose Append never returned, is dropped;
-//   * RocksDB's own info LOG is capped at 4 files of 16 MiB.
+//   * RocksDB's own info LOG is capped at 4 files of 16 MiB;
+//   * the WAL is capped at 256 MiB (max_total_wal_size): past it, RocksDB
+//     flushes the families holding the oldest log, so a restart after a crash
+//     replays at most that much (the default, four times every family's
+//     write buffers, would be 2.5 GiB here); a clean close flushes every
+//     family, so a restart after it replays nothing.
 rocksdb::DBOptions JournalDbOptions(bool create_if_missing) {
   rocksdb::DBOptions options;
   options.create_if_missing = create_if_missing;
@@ -64,6 +71,7 @@ rocksdb::DBOptions JournalDbOptions(bool create_if_missing) {
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   options.max_log_file_size = 16 << 20;
   options.keep_log_file_num = 4;
+  options.max_total_wal_size = 256 << 20;
   return options;
 }
 
@@ -122,10 +130,13 @@ class RocksJournal final : public Journal {
   RocksJournal& operator=(const RocksJournal&) = delete;
   ~RocksJournal() override;
 
-  absl::Status Append(std::span<const JournalEntry> group) override;
+  absl::Status Append(std::span<const JournalEntry> group) override { return Append(group, {}); }
+  absl::Status Append(std::span<const JournalEntry> group,
+                      std::span<const StateChange> state) override;
   uint64_t last_sequence() const override { return last_sequence_.load(std::memory_order_acquire); }
   absl::Status Read(uint64_t from, uint64_t to,
                     const std::function<absl::Status(const JournalEntry&)>& visit) const override;
+  absl::Status ReadState(std::string_view prefix, const StateVisitor& visit) const override;
 
   absl::Status Checkpoint(const std::string& to) const override;
   absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override;
@@ -140,7 +151,8 @@ class RocksJournal final : public Journal {
   [[nodiscard]] absl::Status RecoverLastSequence();
   [[nodiscard]] absl::StatusOr<uint64_t> CommandsTail() const;
   [[nodiscard]] bool FamilyIsEmpty(Family family) const;
-  [[nodiscard]] absl::Status WriteGroup(std::span<const JournalEntry> group);
+  [[nodiscard]] absl::Status WriteGroup(std::span<const JournalEntry> group,
+                                        std::span<const StateChange> state);
   [[nodiscard]] absl::StatusOr<JournalEntry> ReadEntry(rocksdb::Iterator& commands,
                                                        rocksdb::Iterator& events,
                                                        uint64_t sequence) const;
@@ -159,6 +171,8 @@ class RocksJournal final : public Journal {
   // Owned; destroyed before db_ closes.
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::atomic<uint64_t> last_sequence_{0};
+  int format_version_ = kFormatVersion;  // as found on open; writer thread only
+  rocksdb::WriteBatch batch_;            // reused by every Append (keeps its capacity)
 };
 
 absl::StatusOr<std::unique_ptr<RocksJournal>> RocksJournal::Open(
@@ -184,6 +198,11 @@ absl::StatusOr<std::unique_ptr<RocksJournal>> RocksJournal::Open(
 }
 
 RocksJournal::~RocksJournal() {
+  // Flushed, the memtables need no WAL replay on the next open (recovery
+  // time); a failure here only leaves that replay to the next open.
+  rocksdb::FlushOptions flush;
+  flush.allow_write_stall = true;
+  (void)db_->Flush(flush, families_);
   for (rocksdb::ColumnFamilyHandle* handle : families_) {
     (void)db_->DestroyColumnFamilyHandle(handle);
   }
@@ -216,11 +235,13 @@ absl::Status RocksJournal::CheckOrWriteFormatVersion() {
   }
   if (!got.ok()) return FromRocks(got, absl::StrCat("reading format version of journal in ", dir_));
   int version = 0;
-  if (!absl::SimpleAtoi(found, &version) || version != kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat("journal in ", dir_, " has format version \"",
-                                                      absl::CEscape(found), "\", expected ",
-                                                      kFormatVersion));
+  if (!absl::SimpleAtoi(found, &version) || version < kOldestFormatVersion ||
+      version > kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "journal in ", dir_, " has format version \"", absl::CEscape(found), "\", expected ",
+        kFormatVersion, " (or ", kOldestFormatVersion, ", upgraded by its first state write)"));
   }
+  format_version_ = version;
   return absl::OkStatus();
 }
 
@@ -269,37 +290,83 @@ std::unique_ptr<rocksdb::Iterator> RocksJournal::NewIterator(
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, family(f)));
 }
 
-absl::Status RocksJournal::Append(std::span<const JournalEntry> group) {
+absl::Status RocksJournal::Append(std::span<const JournalEntry> group,
+                                  std::span<const StateChange> state) {
   if (absl::Status valid = internal::CheckGroup(last_sequence(), group); !valid.ok()) return valid;
-  if (group.empty()) return absl::OkStatus();
-  if (absl::Status written = WriteGroup(group); !written.ok()) return written;
-  last_sequence_.store(group.back().sequence, std::memory_order_release);
+  if (absl::Status valid = internal::CheckState(state); !valid.ok()) return valid;
+  if (group.empty() && state.empty()) return absl::OkStatus();
+  if (absl::Status written = WriteGroup(group, state); !written.ok()) return written;
+  if (!state.empty()) format_version_ = kFormatVersion;
+  if (!group.empty()) last_sequence_.store(group.back().sequence, std::memory_order_release);
   return absl::OkStatus();
 }
 
-// One WriteBatch: every command record, every event record, then meta
-// last_sequence, so RocksDB applies all of it or none.
-absl::Status RocksJournal::WriteGroup(std::span<const JournalEntry> group) {
-  rocksdb::WriteBatch batch;
+// One WriteBatch: every command record, every event record, meta
+// last_sequence, then the state changes (and, on a version 1 journal, the
+// upgraded format_version), so RocksDB applies all of it or none. Values go
+// in as parts ([crc][kind][payload]) so nothing is concatenated first.
+absl::Status RocksJournal::WriteGroup(std::span<const JournalEntry> group,
+                                      std::span<const StateChange> state) {
+  rocksdb::WriteBatch& batch = batch_;
+  batch.Clear();
   rocksdb::Status status;
+  std::string key;
   for (const JournalEntry& entry : group) {
-    status = batch.Put(family(kCommands), CommandKey(entry.sequence),
-                       internal::CommandValue(entry.kind, entry.payload));
+    key = CommandKey(entry.sequence);
+    const internal::CrcBytes crc = internal::CommandCrc(entry.kind, entry.payload);
+    const char kind = static_cast<char>(entry.kind);
+    const rocksdb::Slice key_part(key);
+    const rocksdb::Slice parts[] = {{crc.data(), crc.size()}, {&kind, 1}, entry.payload};
+    status = batch.Put(family(kCommands), rocksdb::SliceParts(&key_part, 1),
+                       rocksdb::SliceParts(parts, 3));
     for (uint32_t index = 0; status.ok() && index < entry.events.size(); ++index) {
-      status = batch.Put(family(kEvents), EventKey(entry.sequence, index),
-                         internal::EventValue(entry.events[index]));
+      key = EventKey(entry.sequence, index);
+      const std::string& event = entry.events[index];
+      const internal::CrcBytes event_crc = internal::EventCrc(event);
+      const rocksdb::Slice event_key(key);
+      const rocksdb::Slice event_parts[] = {{event_crc.data(), event_crc.size()}, event};
+      status = batch.Put(family(kEvents), rocksdb::SliceParts(&event_key, 1),
+                         rocksdb::SliceParts(event_parts, 2));
     }
     if (!status.ok()) break;
   }
-  if (status.ok()) {
+  if (status.ok() && !group.empty()) {
     status = batch.Put(family(kMeta), std::string(internal::kMetaLastSequence),
                        internal::EncodeU64(group.back().sequence));
+  }
+  for (const StateChange& change : state) {
+    if (!status.ok()) break;
+    switch (change.op) {
+      case StateChange::Op::kPut: {
+        const internal::CrcBytes crc = internal::StateCrc(change.key, change.value);
+        const rocksdb::Slice state_key(change.key);
+        const rocksdb::Slice parts[] = {{crc.data(), crc.size()}, change.value};
+        status = batch.Put(family(kState), rocksdb::SliceParts(&state_key, 1),
+                           rocksdb::SliceParts(parts, 2));
+        break;
+      }
+      case StateChange::Op::kDelete:
+        status = batch.Delete(family(kState), change.key);
+        break;
+      case StateChange::Op::kClear:
+        // CheckState keeps every key below "\xff".
+        status = batch.DeleteRange(family(kState), rocksdb::Slice(), rocksdb::Slice("\xff", 1));
+        break;
+    }
+  }
+  if (status.ok() && !state.empty() && format_version_ != kFormatVersion) {
+    status = batch.Put(family(kMeta), std::string(internal::kMetaFormatVersion),
+                       absl::StrCat(kFormatVersion));
   }
   rocksdb::WriteOptions write;
   write.sync = sync_ == SyncPolicy::kAlways;
   write.disableWAL = false;
   if (status.ok()) status = db_->Write(write, &batch);
   if (status.ok()) return absl::OkStatus();
+  if (group.empty()) {
+    return FromRocks(status,
+                     absl::StrCat("writing ", state.size(), " state changes to journal in ", dir_));
+  }
   return FromRocks(status, absl::StrCat("appending sequences ", group.front().sequence, "..",
                                         group.back().sequence, " to journal in ", dir_));
 }
@@ -326,6 +393,28 @@ absl::Status RocksJournal::Read(
     if (sequence == to) return absl::OkStatus();
     commands->Next();
   }
+}
+
+absl::Status RocksJournal::ReadState(std::string_view prefix, const StateVisitor& visit) const {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot.snapshot();  // never part of an append
+  options.verify_checksums = true;
+  options.fill_cache = false;  // loading scans each block once
+  options.readahead_size = 2 << 20;
+  const std::unique_ptr<rocksdb::Iterator> it = NewIterator(kState, options);
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.substr(0, prefix.size()) != prefix) break;
+    const absl::StatusOr<std::string_view> body =
+        internal::ParseStateValue(key, it->value().ToStringView());
+    if (!body.ok()) return DataLoss(body.status().message());
+    if (absl::Status visited = visit(key, *body); !visited.ok()) return visited;
+  }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), absl::StrCat("reading the state of journal in ", dir_));
+  }
+  return absl::OkStatus();
 }
 
 // The entry at `sequence`: `commands` is positioned on its record and `events`

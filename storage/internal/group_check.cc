@@ -33,4 +33,24 @@ absl::Status CheckGroup(uint64_t last_sequence, std::span<const JournalEntry> gr
   return absl::OkStatus();
 }
 
+absl::Status CheckState(std::span<const StateChange> state) {
+  for (size_t i = 0; i < state.size(); ++i) {
+    const StateChange& change = state[i];
+    switch (change.op) {
+      case StateChange::Op::kClear:
+        continue;
+      case StateChange::Op::kPut:
+      case StateChange::Op::kDelete:
+        if (change.key.empty() || static_cast<uint8_t>(change.key[0]) == 0xFF) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("state change ", i, " has an empty key or one starting with 0xFF"));
+        }
+        continue;
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("state change ", i, " has unknown op ", static_cast<int>(change.op)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace market::storage::internal

@@ -1,5 +1,6 @@
-// The checks every Journal implementation makes on a group before writing
-// any of it, so RocksJournal and MemoryJournal reject exactly the same input.
+// The checks every Journal implementation makes on a group (and its state
+// changes) before writing any of it, so RocksJournal and MemoryJournal reject exactly the same
+// input.
 #pragma once
 
 #include <cstdint>
@@ -15,5 +16,11 @@ namespace market::storage::internal {
 // event count fits a u32 index. Otherwise INVALID_ARGUMENT naming the
 // offending sequence. An empty group is valid.
 [[nodiscard]] absl::Status CheckGroup(uint64_t last_sequence, std::span<const JournalEntry> group);
+
+// OK when every change has a known op and every put or delete a key that is
+// not empty and does not start with byte 0xFF (reserved, so that kClear can
+// delete the range ["", "\xff")). Otherwise INVALID_ARGUMENT naming the
+// change's index.
+[[nodiscard]] absl::Status CheckState(std::span<const StateChange> state);
 
 }  // namespace market::storage::internal

@@ -3,11 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "storage/internal/crc32c.h"
+#include "storage/internal/state_format.h"
 
 namespace market::storage::internal {
 namespace {
 
-constexpr size_t kCrcSize = 4;
 constexpr size_t kCommandHeaderSize = kCrcSize + 1;  // crc + kind
 
 void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
@@ -32,6 +32,12 @@ uint32_t ReadCrc(std::string_view value) {
 void SealWithCrc(std::string& value) {
   const uint32_t crc = Crc32c(std::string_view(value).substr(kCrcSize));
   for (size_t i = 0; i < kCrcSize; ++i) value[i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
+}
+
+CrcBytes ToBytes(uint32_t crc) {
+  CrcBytes bytes;
+  for (size_t i = 0; i < kCrcSize; ++i) bytes[i] = static_cast<char>((crc >> (8 * i)) & 0xFFu);
+  return bytes;
 }
 
 bool CrcMatches(std::string_view value) { return ReadCrc(value) == Crc32c(value.substr(kCrcSize)); }
@@ -84,6 +90,38 @@ std::string EventValue(std::string_view event) {
   value.append(event);
   SealWithCrc(value);
   return value;
+}
+
+CrcBytes CommandCrc(JournalEntry::Kind kind, std::string_view payload) {
+  const char kind_byte = static_cast<char>(kind);
+  return ToBytes(Crc32cExtend(Crc32c(std::string_view(&kind_byte, 1)), payload));
+}
+
+CrcBytes EventCrc(std::string_view event) { return ToBytes(Crc32c(event)); }
+
+CrcBytes StateCrc(std::string_view key, std::string_view body) {
+  return ToBytes(Crc32cExtend(Crc32c(key), body));
+}
+
+std::string StateValue(std::string_view key, std::string_view body) {
+  const CrcBytes crc = StateCrc(key, body);
+  std::string value(crc.data(), crc.size());
+  value.append(body);
+  return value;
+}
+
+absl::StatusOr<std::string_view> ParseStateValue(std::string_view key, std::string_view value) {
+  if (value.size() < kCrcSize) {
+    return absl::DataLossError(absl::StrCat("state record ", DescribeStateKey(key),
+                                            " fails its checksum (value of ", value.size(),
+                                            " bytes is shorter than its 4-byte crc)"));
+  }
+  const std::string_view body = value.substr(kCrcSize);
+  if (ReadCrc(value) != Crc32cExtend(Crc32c(key), body)) {
+    return absl::DataLossError(
+        absl::StrCat("state record ", DescribeStateKey(key), " fails its checksum"));
+  }
+  return body;
 }
 
 bool IsKnownKind(JournalEntry::Kind kind) {

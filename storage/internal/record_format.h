@@ -6,6 +6,7 @@
 // its frame, yields either a record or DATA_LOSS naming the sequence.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ inline constexpr std::string_view kMetaLastSequence = "last_sequence";
 // The meta key of a named reader cursor: "cursor/<name>".
 inline std::string CursorKey(std::string_view name) { return std::string("cursor/").append(name); }
 
+inline constexpr size_t kCrcSize = 4;         // every value starts with its crc32c
 inline constexpr size_t kCommandKeySize = 8;  // [seq: u64 BE]
 inline constexpr size_t kEventKeySize = 12;   // [seq: u64 BE][index: u32 BE]
 
@@ -55,6 +57,23 @@ struct CommandRecord {
                                                               std::string_view value);
 // The Event bytes, or DATA_LOSS naming the sequence and event index.
 [[nodiscard]] absl::StatusOr<std::string_view> ParseEventValue(uint64_t sequence, uint32_t index,
+                                                               std::string_view value);
+
+// The 4-byte crc field (u32 LE) of each kind of value, for writers that hand
+// RocksDB the value in parts ([crc][kind][payload]) instead of concatenating:
+// the crc of a command covers its kind byte and payload, of an event its
+// bytes, of a state record its key and then its body (so a body moved to
+// another key fails its check).
+using CrcBytes = std::array<char, kCrcSize>;
+[[nodiscard]] CrcBytes CommandCrc(JournalEntry::Kind kind, std::string_view payload);
+[[nodiscard]] CrcBytes EventCrc(std::string_view event);
+[[nodiscard]] CrcBytes StateCrc(std::string_view key, std::string_view body);
+
+// A state record's value: [crc32c: u32 LE over key + body][body].
+[[nodiscard]] std::string StateValue(std::string_view key, std::string_view body);
+// The body, or DATA_LOSS "state record <key> fails its checksum ..." (the key
+// as storage/internal/state_format.h describes it).
+[[nodiscard]] absl::StatusOr<std::string_view> ParseStateValue(std::string_view key,
                                                                std::string_view value);
 
 // True for the kinds JournalEntry::Kind defines.

@@ -4,8 +4,10 @@
 // kills it with SIGKILL at a random moment, reopens the data dir, and checks:
 //   - every group the child reported durable is present;
 //   - no partial group is visible (the tail is a group boundary);
-//   - the reopened market's digest equals a replay of the recovered journal,
-//     and the replay finds every journaled event identical.
+//   - the reopened market, which loads the stored current state, has the
+//     digest of a replay of the recovered journal; the replay finds every
+//     journaled event identical and the stored state at the journal's tail
+//     with the replay's digest.
 // CRASH_TEST_ITERATIONS overrides the count (CI: 50; scripts/crash-soak.sh
 // runs thousands).
 #include <gtest/gtest.h>
@@ -143,9 +145,16 @@ TEST(CrashRecovery, SigkillNeverLosesAnAcknowledgedGroupNorShowsAPartialOne) {
     auto report = VerifyJournal(**journal);
     ASSERT_TRUE(report.ok()) << report.status();
     EXPECT_EQ(report->first_divergent_sequence, 0u) << report->divergence;
-    auto market = JournaledMarket::Open(std::move(*journal));
-    ASSERT_TRUE(market.ok()) << market.status();
-    EXPECT_EQ((*market)->StateDigest(), report->digest);
+    EXPECT_TRUE(report->state_status.ok())
+        << "iteration " << iteration << ": " << report->state_status;
+    EXPECT_EQ(report->state_last_sequence, last) << "iteration " << iteration;
+    EXPECT_EQ(report->state_digest, report->digest)
+        << "iteration " << iteration << ": the stored state is not the replay's";
+    auto market = JournaledMarket::Open(std::move(*journal));  // loads the stored state
+    ASSERT_TRUE(market.ok()) << "iteration " << iteration << ": " << market.status();
+    EXPECT_EQ((*market)->last_sequence(), last);
+    EXPECT_EQ((*market)->StateDigest(), report->digest)
+        << "iteration " << iteration << ": recovered digest differs from the replay's";
     max_reported = std::max(max_reported, last);
   }
   std::cout << "crash test: " << Iterations() << " SIGKILLs, recovered up to sequence "

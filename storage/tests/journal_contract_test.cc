@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ using testing_util::Contains;
 using testing_util::MakeEntry;
 using testing_util::MakeGroup;
 using testing_util::ReadAll;
+using testing_util::ReadAllState;
+using State = std::map<std::string, std::string>;
 
 constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
 
@@ -220,6 +223,119 @@ TYPED_TEST(JournalContract, CursorsAreNamedAndKeepTheirLastValue) {
   ASSERT_TRUE(this->journal().WriteCursor("other", 3).ok());
   EXPECT_EQ(*this->journal().ReadCursor("kafka"), 9u);
   EXPECT_EQ(*this->journal().ReadCursor("other"), 3u);
+}
+
+TYPED_TEST(JournalContract, EmptyStateReadsNothing) {
+  EXPECT_EQ(ReadAllState(this->journal()).value(), State{});
+}
+
+TYPED_TEST(JournalContract, StateTravelsWithTheGroupAndReadsBackInKeyOrder) {
+  const std::vector<StateChange> state = {testing_util::Put("b", "two"),
+                                          testing_util::Put("a", std::string("\0one", 4)),
+                                          testing_util::Put("c", "")};
+  ASSERT_TRUE(this->journal().Append(MakeGroup(1, 2), state).ok());
+  EXPECT_EQ(this->journal().last_sequence(), 2u);
+  this->ExpectReadsBack(MakeGroup(1, 2));
+  std::vector<std::string> keys;
+  ASSERT_TRUE(this->journal()
+                  .ReadState("",
+                             [&](std::string_view key, std::string_view) {
+                               keys.emplace_back(key);
+                               return absl::OkStatus();
+                             })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(ReadAllState(this->journal()).value(),
+            (State{{"a", std::string("\0one", 4)}, {"b", "two"}, {"c", ""}}));
+}
+
+TYPED_TEST(JournalContract, ReadStateVisitsOnlyThePrefix) {
+  const std::vector<StateChange> state = {
+      testing_util::Put("o1", "x"), testing_util::Put("o2", "y"), testing_util::Put("p1", "z"),
+      testing_util::Put("n9", "w")};
+  ASSERT_TRUE(this->journal().Append({}, state).ok());
+  EXPECT_EQ(ReadAllState(this->journal(), "o").value(), (State{{"o1", "x"}, {"o2", "y"}}));
+  EXPECT_EQ(ReadAllState(this->journal(), "o2").value(), (State{{"o2", "y"}}));
+  EXPECT_EQ(ReadAllState(this->journal(), "q").value(), State{});
+}
+
+TYPED_TEST(JournalContract, StateChangesApplyInOrder) {
+  ASSERT_TRUE(this->journal()
+                  .Append({}, std::vector<StateChange>{testing_util::Put("a", "1"),
+                                                       testing_util::Put("b", "1")})
+                  .ok());
+  const std::vector<StateChange> state = {testing_util::Put("a", "2"), testing_util::Delete("b"),
+                                          testing_util::Put("b", "3"), testing_util::Delete("c"),
+                                          testing_util::Put("d", "4"), testing_util::Delete("d")};
+  ASSERT_TRUE(this->journal().Append(MakeGroup(1, 1), state).ok());
+  EXPECT_EQ(ReadAllState(this->journal()).value(), (State{{"a", "2"}, {"b", "3"}}));
+}
+
+TYPED_TEST(JournalContract, ClearDeletesEveryStateRecordBeforeTheChangesAfterIt) {
+  ASSERT_TRUE(this->journal()
+                  .Append({}, std::vector<StateChange>{testing_util::Put("a", "1"),
+                                                       testing_util::Put("\xfe", "1")})
+                  .ok());
+  const std::vector<StateChange> state = {testing_util::Clear(), testing_util::Put("z", "2")};
+  ASSERT_TRUE(this->journal().Append({}, state).ok());
+  EXPECT_EQ(ReadAllState(this->journal()).value(), (State{{"z", "2"}}));
+}
+
+TYPED_TEST(JournalContract, AStateOnlyAppendLeavesTheEntriesAlone) {
+  this->AppendOk(MakeGroup(1, 3));
+  ASSERT_TRUE(
+      this->journal().Append({}, std::vector<StateChange>{testing_util::Put("s", "x")}).ok());
+  EXPECT_EQ(this->journal().last_sequence(), 3u);
+  this->ExpectReadsBack(MakeGroup(1, 3));
+  this->AppendOk(MakeGroup(4, 1));
+}
+
+TYPED_TEST(JournalContract, RejectsABadStateKeyAndWritesNothingOfTheGroup) {
+  for (const std::string& bad : {std::string(), std::string("\xff", 1), std::string("\xffx", 2)}) {
+    const std::vector<StateChange> state = {testing_util::Put("a", "1"),
+                                            testing_util::Put(bad, "2")};
+    const absl::Status appended = this->journal().Append(MakeGroup(1, 2), state);
+    EXPECT_EQ(appended.code(), absl::StatusCode::kInvalidArgument) << appended;
+    EXPECT_TRUE(Contains(appended, "state change 1")) << appended;
+  }
+  const absl::Status deleted =
+      this->journal().Append(MakeGroup(1, 1), std::vector<StateChange>{testing_util::Delete("")});
+  EXPECT_EQ(deleted.code(), absl::StatusCode::kInvalidArgument) << deleted;
+  EXPECT_EQ(this->journal().last_sequence(), 0u);
+  this->ExpectReadsBack({});
+  EXPECT_EQ(ReadAllState(this->journal()).value(), State{});
+}
+
+TYPED_TEST(JournalContract, RejectsAnUnknownStateOp) {
+  StateChange odd = testing_util::Put("a", "1");
+  odd.op = static_cast<StateChange::Op>(7);
+  const absl::Status appended = this->journal().Append({}, std::vector<StateChange>{odd});
+  EXPECT_EQ(appended.code(), absl::StatusCode::kInvalidArgument) << appended;
+  EXPECT_EQ(ReadAllState(this->journal()).value(), State{});
+}
+
+TYPED_TEST(JournalContract, AnInvalidGroupWritesNoneOfItsState) {
+  const absl::Status appended = this->journal().Append(
+      MakeGroup(2, 1), std::vector<StateChange>{testing_util::Put("a", "1")});
+  EXPECT_EQ(appended.code(), absl::StatusCode::kInvalidArgument) << appended;
+  EXPECT_EQ(ReadAllState(this->journal()).value(), State{});
+}
+
+TYPED_TEST(JournalContract, VisitErrorStopsReadStateAndIsReturned) {
+  ASSERT_TRUE(this->journal()
+                  .Append({}, std::vector<StateChange>{testing_util::Put("a", "1"),
+                                                       testing_util::Put("b", "2"),
+                                                       testing_util::Put("c", "3")})
+                  .ok());
+  std::vector<std::string> visited;
+  const absl::Status read =
+      this->journal().ReadState("", [&](std::string_view key, std::string_view) -> absl::Status {
+        visited.emplace_back(key);
+        if (key == "b") return absl::CancelledError("enough at b");
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(read, absl::CancelledError("enough at b"));
+  EXPECT_EQ(visited, (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace

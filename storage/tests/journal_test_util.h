@@ -1,6 +1,8 @@
 // Helpers shared by the storage tests: a temporary directory removed on
-// destruction, entry builders, a Read that collects, and a raw RocksDB handle
-// on a journal directory for tests that corrupt records behind its back.
+// destruction, entry builders, a Read (and a ReadState) that collects, a
+// journal that borrows another (so a test can reopen a market over the same
+// MemoryJournal), and a raw RocksDB handle on a journal directory for tests
+// that corrupt records behind its back.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +11,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -73,6 +77,60 @@ inline absl::StatusOr<std::vector<JournalEntry>> ReadAll(
   if (!read.ok()) return read;
   return entries;
 }
+
+// Every state record (key -> body) whose key starts with `prefix`.
+inline absl::StatusOr<std::map<std::string, std::string>> ReadAllState(
+    const Journal& journal, std::string_view prefix = "") {
+  std::map<std::string, std::string> records;
+  const absl::Status read =
+      journal.ReadState(prefix, [&](std::string_view key, std::string_view body) {
+        records.emplace(std::string(key), std::string(body));
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  return records;
+}
+
+inline StateChange Put(std::string key, std::string value) {
+  return StateChange{.op = StateChange::Op::kPut, .key = std::move(key), .value = std::move(value)};
+}
+inline StateChange Delete(std::string key) {
+  return StateChange{.op = StateChange::Op::kDelete, .key = std::move(key), .value = {}};
+}
+inline StateChange Clear() {
+  return StateChange{.op = StateChange::Op::kClear, .key = {}, .value = {}};
+}
+
+// Forwards everything to a journal it does not own (which must outlive it).
+class BorrowedJournal final : public Journal {
+ public:
+  explicit BorrowedJournal(Journal& journal) : journal_(journal) {}
+  absl::Status Append(std::span<const JournalEntry> group) override {
+    return journal_.Append(group);
+  }
+  absl::Status Append(std::span<const JournalEntry> group,
+                      std::span<const StateChange> state) override {
+    return journal_.Append(group, state);
+  }
+  absl::Status ReadState(std::string_view prefix, const StateVisitor& visit) const override {
+    return journal_.ReadState(prefix, visit);
+  }
+  uint64_t last_sequence() const override { return journal_.last_sequence(); }
+  absl::Status Read(uint64_t from, uint64_t to,
+                    const std::function<absl::Status(const JournalEntry&)>& visit) const override {
+    return journal_.Read(from, to, visit);
+  }
+  absl::Status Checkpoint(const std::string& to) const override { return journal_.Checkpoint(to); }
+  absl::StatusOr<uint64_t> ReadCursor(std::string_view name) const override {
+    return journal_.ReadCursor(name);
+  }
+  absl::Status WriteCursor(std::string_view name, uint64_t sequence) override {
+    return journal_.WriteCursor(name, sequence);
+  }
+
+ private:
+  Journal& journal_;
+};
 
 inline bool Contains(const absl::Status& status, const std::string& text) {
   return std::string(status.message()).find(text) != std::string::npos;

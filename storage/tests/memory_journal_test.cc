@@ -10,6 +10,7 @@ namespace {
 
 using testing_util::MakeGroup;
 using testing_util::ReadAll;
+using testing_util::ReadAllState;
 
 TEST(MemoryJournal, FailNextWriteFailsExactlyTheNextAppend) {
   MemoryJournal journal;
@@ -47,6 +48,25 @@ TEST(MemoryJournal, SyncFaultStillReportsAnInvalidGroupAsInvalid) {
   journal.FailNextSync(absl::InternalError("sync"));
   EXPECT_EQ(journal.Append(MakeGroup(2, 1)).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(journal.Append(MakeGroup(1, 1)).ok());  // the fault went with that Append
+}
+
+TEST(MemoryJournal, FailedWriteOrSyncLeavesTheStateUntouched) {
+  MemoryJournal journal;
+  ASSERT_TRUE(
+      journal.Append(MakeGroup(1, 1), std::vector<StateChange>{testing_util::Put("a", "1")}).ok());
+  const auto before = ReadAllState(journal).value();
+  const std::vector<StateChange> state = {testing_util::Clear(), testing_util::Put("a", "2"),
+                                          testing_util::Put("b", "3")};
+  journal.FailNextWrite(absl::UnavailableError("write"));
+  EXPECT_FALSE(journal.Append(MakeGroup(2, 1), state).ok());
+  EXPECT_EQ(ReadAllState(journal).value(), before);
+  journal.FailNextSync(absl::InternalError("sync"));
+  EXPECT_FALSE(journal.Append(MakeGroup(2, 1), state).ok());
+  EXPECT_EQ(ReadAllState(journal).value(), before);
+  journal.FailNextSync(absl::InternalError("sync"));
+  EXPECT_FALSE(journal.Append({}, state).ok()) << "a state-only write fails the same way";
+  EXPECT_EQ(ReadAllState(journal).value(), before);
+  EXPECT_EQ(journal.last_sequence(), 1u);
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,12 +107,111 @@ TEST_F(RocksJournalTest, WritesFormatVersionOnCreate) {
 
 TEST_F(RocksJournalTest, OtherFormatVersionIsFailedPrecondition) {
   Create(MakeGroup(1, 2));
-  Put(RawRocks::kMeta, "format_version", "2");
+  Put(RawRocks::kMeta, "format_version", "3");
   const absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
   EXPECT_EQ(journal.status().code(), absl::StatusCode::kFailedPrecondition) << journal.status();
-  EXPECT_TRUE(Contains(journal.status(), "\"2\"")) << journal.status();
-  EXPECT_TRUE(Contains(journal.status(), "expected 1")) << journal.status();
+  EXPECT_TRUE(Contains(journal.status(), "\"3\"")) << journal.status();
+  EXPECT_TRUE(Contains(journal.status(), "expected 2")) << journal.status();
   EXPECT_TRUE(Contains(journal.status(), dir_)) << journal.status();
+}
+
+TEST_F(RocksJournalTest, FormatVersionZeroIsFailedPrecondition) {
+  Create(MakeGroup(1, 2));
+  Put(RawRocks::kMeta, "format_version", "0");
+  EXPECT_EQ(Open().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// Version 1 had the same commands and events and no state: it opens, and its
+// first state write (a rebuild) makes it version 2 in the same batch.
+TEST_F(RocksJournalTest, Version1OpensAndItsFirstStateWriteUpgradesIt) {
+  Create(MakeGroup(1, 3));
+  Put(RawRocks::kMeta, "format_version", "1");
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    EXPECT_EQ(ReadAll(**journal).value(), MakeGroup(1, 3));
+    ASSERT_TRUE((*journal)->Append(MakeGroup(4, 1)).ok());
+  }
+  EXPECT_EQ(Get(RawRocks::kMeta, "format_version"), "1") << "entries alone do not upgrade it";
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    const StateChange put = testing_util::Put("s", "x");
+    ASSERT_TRUE((*journal)->Append({}, std::span(&put, 1)).ok());
+  }
+  EXPECT_EQ(Get(RawRocks::kMeta, "format_version"), "2");
+}
+
+TEST_F(RocksJournalTest, FlippedStateByteIsDataLossNamingTheKey) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    const std::vector<StateChange> state = {testing_util::Put("rCTA", "role body"),
+                                            testing_util::Put("rCRA", "another")};
+    ASSERT_TRUE((*journal)->Append(MakeGroup(1, 1), state).ok());
+  }
+  std::string value = Get(RawRocks::kState, "rCTA");
+  value.back() ^= 0x01;
+  Put(RawRocks::kState, "rCTA", value);
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  const absl::Status read = testing_util::ReadAllState(**journal).status();
+  EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
+  EXPECT_TRUE(Contains(read, "state record role \"CTA\" fails its checksum")) << read;
+  EXPECT_TRUE(Contains(read, dir_)) << read;
+}
+
+// The crc covers the key: a body moved under another key does not pass.
+TEST_F(RocksJournalTest, StateBodyUnderAnotherKeyFailsItsChecksum) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    const StateChange put = testing_util::Put("rCTA", "role body");
+    ASSERT_TRUE((*journal)->Append({}, std::span(&put, 1)).ok());
+  }
+  Put(RawRocks::kState, "rCRA", Get(RawRocks::kState, "rCTA"));
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  const absl::Status read = testing_util::ReadAllState(**journal).status();
+  EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
+  EXPECT_TRUE(Contains(read, "role \"CRA\"")) << read;
+}
+
+TEST_F(RocksJournalTest, TruncatedStateValueIsDataLoss) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    const StateChange put = testing_util::Put("s", "body");
+    ASSERT_TRUE((*journal)->Append({}, std::span(&put, 1)).ok());
+  }
+  Put(RawRocks::kState, "s", "abc");
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  const absl::Status read = testing_util::ReadAllState(**journal).status();
+  EXPECT_EQ(read.code(), absl::StatusCode::kDataLoss) << read;
+  EXPECT_TRUE(Contains(read, "state last_sequence fails its checksum")) << read;
+}
+
+TEST_F(RocksJournalTest, StateSurvivesReopenAndClearSurvivesIt) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    const std::vector<StateChange> state = {testing_util::Put("a1", "x"),
+                                            testing_util::Put("b2", "y")};
+    ASSERT_TRUE((*journal)->Append(MakeGroup(1, 2), state).ok());
+  }
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    EXPECT_EQ(testing_util::ReadAllState(**journal).value().size(), 2u);
+    const std::vector<StateChange> state = {testing_util::Clear(), testing_util::Put("c3", "z")};
+    ASSERT_TRUE((*journal)->Append({}, state).ok());
+  }
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Open();
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  EXPECT_EQ(testing_util::ReadAllState(**journal).value(),
+            (std::map<std::string, std::string>{{"c3", "z"}}));
+  EXPECT_EQ((*journal)->last_sequence(), 2u);
 }
 
 TEST_F(RocksJournalTest, UnparsableFormatVersionIsFailedPrecondition) {
