@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev kcat
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libspdlog-dev nlohmann-json3-dev
+  libcli11-dev libspdlog-dev nlohmann-json3-dev libssl-dev openssl
 )
 
 missing=()

@@ -1,10 +1,13 @@
 // marketctl: the market's command line. Subcommands:
 //   simulate  Command JSON lines on stdin -> Event JSON lines on stdout (API.md);
 //             with --data-dir, through the durable journal as well
-//   replay    re-execute a data dir's journal and compare every event byte
+//   replay    re-execute a data dir's journal, compare every event byte and
+//             the final state digest with the stored state's
+//   rebuild   rebuild a data dir's stored state from its journal
 //   journal   print a data dir's commands and events as JSON lines
 //   backup    a consistent copy of a data dir (RocksDB checkpoint)
 //   gen       the reference workload (WORKLOAD.md) as Command JSON lines
+//   kafka-replay  rebuild the state from the Kafka topic alone; compare digests
 // CLI parsing with CLI11 (Debian libcli11-dev).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "codec/json_lines.h"
+#include "marketctl/kafka_replay.h"
 #include "marketctl/workload.h"
 #include "storage/journal.h"
 #include "storage/journaled_market.h"
@@ -52,7 +56,9 @@ int RunSimulate() {
 int RunDurableSimulate(const JournalFlags& flags, size_t group_size) {
   auto journal = OpenJournal(flags, /*create=*/true);
   if (!journal.ok()) return Fail(journal.status());
-  auto market = market::storage::JournaledMarket::Open(std::move(*journal));
+  auto market = market::storage::JournaledMarket::Open(
+      std::move(*journal),
+      {.recovery = market::storage::Recovery::kLoadState, .data_dir = flags.data_dir});
   if (!market.ok()) return Fail(market.status());
   std::vector<market::storage::MarketInput> group;
   std::vector<pb::Event> events;
@@ -83,6 +89,9 @@ int RunDurableSimulate(const JournalFlags& flags, size_t group_size) {
   return std::cout.good() ? 0 : 1;
 }
 
+unsigned long long U(uint64_t v) { return static_cast<unsigned long long>(v); }
+
+// One line either way; exit 1 on any divergence of events or state.
 int RunReplay(const JournalFlags& flags) {
   auto journal = OpenJournal(flags, /*create=*/false);
   if (!journal.ok()) return Fail(journal.status());
@@ -93,10 +102,50 @@ int RunReplay(const JournalFlags& flags) {
               << report->divergence << "\n";
     return 1;
   }
-  std::printf("replay: %llu commands, %llu events, every event identical; state digest %016llx\n",
-              static_cast<unsigned long long>(report->commands),
-              static_cast<unsigned long long>(report->events),
-              static_cast<unsigned long long>(report->digest));
+  if (!report->state_status.ok()) {
+    std::printf(
+        "replay: %llu commands, %llu events, every event identical; replayed state digest "
+        "%016llx; STORED STATE NOT COMPARABLE: %s\n",
+        U(report->commands), U(report->events), U(report->digest),
+        std::string(report->state_status.message()).c_str());
+    return 1;
+  }
+  if (!report->state_matches()) {
+    std::printf(
+        "replay: %llu commands, %llu events, every event identical; STATE DIVERGES: replayed "
+        "digest %016llx, stored state digest %016llx (stored state at sequence %llu)\n",
+        U(report->commands), U(report->events), U(report->digest), U(report->state_digest),
+        U(report->state_last_sequence));
+    return 1;
+  }
+  std::printf(
+      "replay: %llu commands, %llu events, every event identical; state digest %016llx "
+      "(replayed) = %016llx (stored state at sequence %llu)\n",
+      U(report->commands), U(report->events), U(report->digest), U(report->state_digest),
+      U(report->state_last_sequence));
+  return 0;
+}
+
+// Rebuilds the stored state from the journal, then loads it back as a check.
+int RunRebuild(const JournalFlags& flags) {
+  auto journal = OpenJournal(flags, /*create=*/false);
+  if (!journal.ok()) return Fail(journal.status());
+  auto report = market::storage::RebuildState(**journal);
+  if (!report.ok()) return Fail(report.status());
+  auto market = market::storage::JournaledMarket::Open(
+      std::move(*journal),
+      {.recovery = market::storage::Recovery::kLoadState, .data_dir = flags.data_dir});
+  if (!market.ok()) return Fail(market.status());
+  if ((*market)->StateDigest() != report->digest) {
+    std::printf("rebuild: the rebuilt state loads with digest %016llx, not %016llx\n",
+                U((*market)->StateDigest()), U(report->digest));
+    return 1;
+  }
+  std::printf(
+      "rebuild: %llu commands re-executed; %llu state records written (%llu assignments); state "
+      "at sequence %llu, digest %016llx, loads back identical\n",
+      U(report->commands), U(report->records), U(report->assignments), U(report->last_sequence),
+      U(report->digest));
   return 0;
 }
 
@@ -168,8 +217,16 @@ int main(int argc, char** argv) {
 
   JournalFlags replay_flags;
   CLI::App* replay = app.add_subcommand(
-      "replay", "Re-execute a data dir's journal in a fresh engine and compare every event");
+      "replay",
+      "Re-execute a data dir's journal in a fresh engine; compare every event and the final "
+      "state digest with the stored state's");
   AddJournalFlags(replay, &replay_flags, true);
+
+  JournalFlags rebuild_flags;
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild",
+      "Rebuild a data dir's stored current state from its journal (after a refusal to start)");
+  AddJournalFlags(rebuild, &rebuild_flags, true);
 
   JournalFlags journal_flags;
   uint64_t from = 1;
@@ -195,12 +252,33 @@ int main(int argc, char** argv) {
                   "Order-flow commands after the reference data")
       ->capture_default_str();
 
+  market::tools::KafkaReplayOptions kafka_replay_options;
+  CLI::App* kafka_replay = app.add_subcommand(
+      "kafka-replay",
+      "Consume the event topic from the beginning, dedupe, check for gaps, rebuild the state "
+      "from the events alone and print its digest");
+  kafka_replay->add_option("--brokers", kafka_replay_options.brokers, "Kafka bootstrap servers")
+      ->required();
+  kafka_replay->add_option("--topic", kafka_replay_options.topic, "Event topic")
+      ->capture_default_str();
+  kafka_replay->add_option("--data-dir", kafka_replay_options.data_dir,
+                           "New directory for the topic's events (events.jsonl) and the "
+                           "rebuilt state's digest");
+  kafka_replay->add_option("--compare", kafka_replay_options.compare,
+                           "Data dir (stopped server or backup) whose state must be equal");
+  kafka_replay
+      ->add_option("--timeout-ms", kafka_replay_options.timeout_ms,
+                   "Give up reading the topic after this long")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (kafka_replay->parsed()) return market::tools::RunKafkaReplay(kafka_replay_options);
   if (simulate->parsed()) {
     return simulate_flags.data_dir.empty() ? RunSimulate()
                                            : RunDurableSimulate(simulate_flags, group_size);
   }
   if (replay->parsed()) return RunReplay(replay_flags);
+  if (rebuild->parsed()) return RunRebuild(rebuild_flags);
   if (journal->parsed()) return RunJournal(journal_flags, from, to);
   if (backup->parsed()) {
     absl::Status s = market::storage::CheckpointRocksJournal(backup_flags.data_dir, backup_to);

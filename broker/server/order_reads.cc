@@ -1,0 +1,204 @@
+#include "broker/server/order_reads.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "broker/server/state_view.h"
+#include "matcher/snapshot.h"
+
+namespace market::server {
+namespace {
+
+namespace pb = marketplace::v1;
+namespace m = market::matcher;
+
+// "R17" -> 17 (prefix 'R' or 'O').
+std::optional<uint64_t> ParseOrderId(const std::string& id, char prefix) {
+  uint64_t sequence = 0;
+  if (id.size() < 2 || id[0] != prefix || !absl::SimpleAtoi(id.substr(1), &sequence) ||
+      sequence == 0) {
+    return std::nullopt;
+  }
+  return sequence;
+}
+
+absl::StatusOr<m::EngineSnapshot> ReadSnapshot(const ServiceContext& service) {
+  m::EngineSnapshot snapshot;
+  const absl::Status read = service.sequencer->Read(
+      [&](const storage::JournaledMarket& market) { snapshot = market.engine().Snapshot(); });
+  if (!read.ok()) return read;
+  return snapshot;
+}
+
+// The accept event of order `sequence`, from the journal.
+absl::StatusOr<pb::Event> ReadAccept(const ServiceContext& service, uint64_t sequence) {
+  std::optional<pb::Event> accept;
+  const absl::Status read =
+      service.journal->Read(sequence, sequence, [&](const storage::JournalEntry& entry) {
+        if (entry.events.empty()) return absl::OkStatus();
+        pb::Event event;
+        if (!event.ParseFromString(entry.events[0])) {
+          return absl::DataLossError("journaled event of sequence " + std::to_string(sequence) +
+                                     " does not parse");
+        }
+        accept = std::move(event);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
+  if (!accept) return absl::NotFoundError("no order at sequence " + std::to_string(sequence));
+  return *accept;
+}
+
+absl::StatusOr<pb::Request> ClosedRequest(const ServiceContext& service, uint64_t id) {
+  absl::StatusOr<pb::Event> accept = ReadAccept(service, id);
+  if (!accept.ok()) return accept.status();
+  if (!accept->has_request_accepted()) return absl::NotFoundError("not a request");
+  pb::Request request = accept->request_accepted().request();
+  request.set_remaining_milli(0);
+  return request;
+}
+
+absl::StatusOr<pb::Offer> ClosedOffer(const ServiceContext& service, uint64_t id) {
+  absl::StatusOr<pb::Event> accept = ReadAccept(service, id);
+  if (!accept.ok()) return accept.status();
+  if (!accept->has_offer_accepted()) return absl::NotFoundError("not an offer");
+  pb::Offer offer = accept->offer_accepted().offer();
+  offer.set_remaining_milli(0);
+  return offer;
+}
+
+absl::Status NotYours(const std::string& field, const std::string& id) {
+  return absl::NotFoundError(field + ": no order " + id + " of yours");
+}
+
+int PageSize(int requested, int max) {
+  if (requested <= 0) return 100;
+  return std::min(requested, max);
+}
+
+}  // namespace
+
+absl::StatusOr<pb::Request> ReadRequest(const ServiceContext& service,
+                                        const std::string& sponsor_id,
+                                        const std::string& request_id) {
+  const std::optional<uint64_t> id = ParseOrderId(request_id, 'R');
+  if (!id) return absl::InvalidArgumentError("request_id: expected R<sequence>");
+  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
+  if (!snapshot.ok()) return snapshot.status();
+  for (const auto& open : snapshot->requests) {
+    if (open.id != *id) continue;
+    if (open.order.sponsor_id != sponsor_id) return NotYours("request_id", request_id);
+    return ToRequest(open);
+  }
+  for (const auto& closed : snapshot->closed) {
+    if (closed.id != *id || closed.side != m::Side::kRequest) continue;
+    if (closed.owner != sponsor_id) break;
+    return ClosedRequest(service, *id);
+  }
+  return NotYours("request_id", request_id);
+}
+
+absl::StatusOr<pb::Offer> ReadOffer(const ServiceContext& service, const std::string& vendor_id,
+                                    const std::string& offer_id) {
+  const std::optional<uint64_t> id = ParseOrderId(offer_id, 'O');
+  if (!id) return absl::InvalidArgumentError("offer_id: expected O<sequence>");
+  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
+  if (!snapshot.ok()) return snapshot.status();
+  for (const auto& open : snapshot->offers) {
+    if (open.id != *id) continue;
+    if (open.order.vendor_id != vendor_id) return NotYours("offer_id", offer_id);
+    return ToOffer(open);
+  }
+  for (const auto& closed : snapshot->closed) {
+    if (closed.id != *id || closed.side != m::Side::kOffer) continue;
+    if (closed.owner != vendor_id) break;
+    return ClosedOffer(service, *id);
+  }
+  return NotYours("offer_id", offer_id);
+}
+
+absl::StatusOr<pb::ListRequestsResponse> ListRequests(const ServiceContext& service,
+                                                      const std::string& sponsor_id,
+                                                      const pb::ListRequestsRequest& request) {
+  if (request.page_size() < 0 || request.page_size() > service.limits.max_page_size) {
+    return absl::InvalidArgumentError("page_size: 0 .. " +
+                                      std::to_string(service.limits.max_page_size));
+  }
+  uint64_t after = 0;
+  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &after)) {
+    return absl::InvalidArgumentError("page_token: not a token from a previous page");
+  }
+  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
+  if (!snapshot.ok()) return snapshot.status();
+  // Ids ascending: open ones with their state, closed ones by id.
+  std::vector<std::pair<uint64_t, const m::EngineSnapshot::OpenRequest*>> ids;
+  for (const auto& open : snapshot->requests) {
+    if (open.order.sponsor_id == sponsor_id && open.id > after) ids.emplace_back(open.id, &open);
+  }
+  if (!request.open_only()) {
+    for (const auto& closed : snapshot->closed) {
+      if (closed.side == m::Side::kRequest && closed.owner == sponsor_id && closed.id > after) {
+        ids.emplace_back(closed.id, nullptr);
+      }
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  const size_t page = static_cast<size_t>(PageSize(request.page_size(), 1000));
+  pb::ListRequestsResponse response;
+  for (size_t i = 0; i < ids.size() && i < page; ++i) {
+    if (ids[i].second != nullptr) {
+      *response.add_requests() = ToRequest(*ids[i].second);
+    } else {
+      absl::StatusOr<pb::Request> closed = ClosedRequest(service, ids[i].first);
+      if (!closed.ok()) return closed.status();
+      *response.add_requests() = *std::move(closed);
+    }
+  }
+  if (ids.size() > page) response.set_next_page_token(std::to_string(ids[page - 1].first));
+  return response;
+}
+
+absl::StatusOr<pb::ListOffersResponse> ListOffers(const ServiceContext& service,
+                                                  const std::string& vendor_id,
+                                                  const pb::ListOffersRequest& request) {
+  if (request.page_size() < 0 || request.page_size() > service.limits.max_page_size) {
+    return absl::InvalidArgumentError("page_size: 0 .. " +
+                                      std::to_string(service.limits.max_page_size));
+  }
+  uint64_t after = 0;
+  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &after)) {
+    return absl::InvalidArgumentError("page_token: not a token from a previous page");
+  }
+  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
+  if (!snapshot.ok()) return snapshot.status();
+  std::vector<std::pair<uint64_t, const m::EngineSnapshot::OpenOffer*>> ids;
+  for (const auto& open : snapshot->offers) {
+    if (open.order.vendor_id == vendor_id && open.id > after) ids.emplace_back(open.id, &open);
+  }
+  if (!request.open_only()) {
+    for (const auto& closed : snapshot->closed) {
+      if (closed.side == m::Side::kOffer && closed.owner == vendor_id && closed.id > after) {
+        ids.emplace_back(closed.id, nullptr);
+      }
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  const size_t page = static_cast<size_t>(PageSize(request.page_size(), 1000));
+  pb::ListOffersResponse response;
+  for (size_t i = 0; i < ids.size() && i < page; ++i) {
+    if (ids[i].second != nullptr) {
+      *response.add_offers() = ToOffer(*ids[i].second);
+    } else {
+      absl::StatusOr<pb::Offer> closed = ClosedOffer(service, ids[i].first);
+      if (!closed.ok()) return closed.status();
+      *response.add_offers() = *std::move(closed);
+    }
+  }
+  if (ids.size() > page) response.set_next_page_token(std::to_string(ids[page - 1].first));
+  return response;
+}
+
+}  // namespace market::server
