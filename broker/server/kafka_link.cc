@@ -5,6 +5,9 @@
 #include "spdlog/spdlog.h"
 
 namespace market::server {
+namespace {
+constexpr int kEmbeddedPartitions = 48;
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<KafkaLink>> KafkaLink::Start(const MarketdOptions& options,
                                                             storage::Journal& journal) {
@@ -17,8 +20,13 @@ absl::StatusOr<std::unique_ptr<KafkaLink>> KafkaLink::Start(const MarketdOptions
     if (!embedded.ok()) return embedded.status();
     link->embedded_ = *std::move(embedded);
     link->bootstrap_ = link->embedded_->bootstrap_servers();
-    const int replication = std::min(options.kafka_embedded_brokers, 3);
-    if (absl::Status created = link->embedded_->CreateTopic(options.kafka_topic, 6, replication);
+    // librdkafka's mock keeps only about 5 MB per partition and drops the
+    // oldest records beyond it (a fixed retention, not settable through its
+    // API). The demo market's contract events alone are about 30 MB, so the
+    // embedded topic spreads over many partitions; a long-running market
+    // needs a real cluster (--kafka-brokers). The mock does not replicate.
+    if (absl::Status created =
+            link->embedded_->CreateTopic(options.kafka_topic, kEmbeddedPartitions, 1);
         !created.ok()) {
       return created;
     }

@@ -8,6 +8,8 @@
 //   backup    a consistent copy of a data dir (RocksDB checkpoint)
 //   gen       the reference workload (WORKLOAD.md) as Command JSON lines
 //   kafka-replay  rebuild the state from the Kafka topic alone; compare digests
+// and the client side (tools/marketctl/client): submit, publish, amend, cancel,
+// withdraw, send, watch, events, keys add, seed-demo.
 // CLI parsing with CLI11 (Debian libcli11-dev).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "codec/json_lines.h"
+#include "marketctl/client/client_commands.h"
 #include "marketctl/kafka_replay.h"
 #include "marketctl/workload.h"
 #include "storage/journal.h"
@@ -270,6 +273,8 @@ int main(int argc, char** argv) {
       ->add_option("--timeout-ms", kafka_replay_options.timeout_ms,
                    "Give up reading the topic after this long")
       ->capture_default_str();
+
+  market::tools::AddClientCommands(app);
 
   CLI11_PARSE(app, argc, argv);
   if (kafka_replay->parsed()) return market::tools::RunKafkaReplay(kafka_replay_options);
