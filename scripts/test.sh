@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: install what is missing, check formatting,
-# configure, build and run every test; then the same under AddressSanitizer +
+# The project's test command: install what is missing, check formatting and
+# the deployment files, configure, build and run every test; then the same under AddressSanitizer +
 # UndefinedBehaviorSanitizer.
 # Usage: scripts/test.sh            (dev, then asan: what CI runs)
 #        scripts/test.sh PRESET     (only dev, release or asan)
@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/check-format.sh
+deploy/check.sh  # the compose file and manifests (offline; skips what is not installed)
 
 run_preset() {
   local preset=$1
