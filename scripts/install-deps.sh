@@ -9,6 +9,7 @@ packages=(
   librdkafka-dev librocksdb-dev kcat
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev nlohmann-json3-dev libssl-dev openssl
+  python3-grpcio python3-protobuf
 )
 
 missing=()
