@@ -56,9 +56,7 @@ void Run(Body body) {
 
 // A list flag that takes one value per occurrence (--tag A --tag B), so that
 // it never swallows the JSON body that may follow it.
-void Repeatable(CLI::Option* option) {
-  option->allow_extra_args(false);
-}
+void Repeatable(CLI::Option* option) { option->allow_extra_args(false); }
 
 // --- Connection flags ------------------------------------------------------
 
