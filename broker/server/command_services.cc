@@ -1,4 +1,5 @@
 // SponsorService, VendorService and AdminService.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -178,11 +179,11 @@ grpc::Status AdminServiceImpl::GetContract(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpc(principal.status());
   bool found = false;
   const absl::Status read = service_.sequencer->Read([&](const storage::JournaledMarket& market) {
-    for (const auto& contract : market.engine().Snapshot().contracts) {
-      if (contract.contract.contract_id != request->contract_id()) continue;
-      *out = ToContract(contract);
-      found = true;
-    }
+    const std::optional<matcher::EngineSnapshot::Contract> contract =
+        market.engine().FindContract(request->contract_id());
+    if (!contract) return;
+    *out = ToContract(*contract);
+    found = true;
   });
   if (!read.ok()) return ToGrpc(read);
   if (!found) {

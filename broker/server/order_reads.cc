@@ -86,16 +86,18 @@ absl::StatusOr<pb::Request> ReadRequest(const ServiceContext& service,
                                         const std::string& request_id) {
   const std::optional<uint64_t> id = ParseOrderId(request_id, 'R');
   if (!id) return absl::InvalidArgumentError("request_id: expected R<sequence>");
-  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
-  if (!snapshot.ok()) return snapshot.status();
-  for (const auto& open : snapshot->requests) {
-    if (open.id != *id) continue;
-    if (open.order.sponsor_id != sponsor_id) return NotYours("request_id", request_id);
-    return ToRequest(open);
+  std::optional<m::EngineSnapshot::OpenRequest> open;
+  std::optional<m::EngineSnapshot::ClosedOrder> closed;
+  const absl::Status read = service.sequencer->Read([&](const storage::JournaledMarket& market) {
+    open = market.engine().FindOpenRequest(*id);
+    if (!open) closed = market.engine().FindClosedOrder(*id);
+  });
+  if (!read.ok()) return read;
+  if (open) {
+    if (open->order.sponsor_id != sponsor_id) return NotYours("request_id", request_id);
+    return ToRequest(*open);
   }
-  for (const auto& closed : snapshot->closed) {
-    if (closed.id != *id || closed.side != m::Side::kRequest) continue;
-    if (closed.owner != sponsor_id) break;
+  if (closed && closed->side == m::Side::kRequest && closed->owner == sponsor_id) {
     return ClosedRequest(service, *id);
   }
   return NotYours("request_id", request_id);
@@ -105,16 +107,18 @@ absl::StatusOr<pb::Offer> ReadOffer(const ServiceContext& service, const std::st
                                     const std::string& offer_id) {
   const std::optional<uint64_t> id = ParseOrderId(offer_id, 'O');
   if (!id) return absl::InvalidArgumentError("offer_id: expected O<sequence>");
-  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
-  if (!snapshot.ok()) return snapshot.status();
-  for (const auto& open : snapshot->offers) {
-    if (open.id != *id) continue;
-    if (open.order.vendor_id != vendor_id) return NotYours("offer_id", offer_id);
-    return ToOffer(open);
+  std::optional<m::EngineSnapshot::OpenOffer> open;
+  std::optional<m::EngineSnapshot::ClosedOrder> closed;
+  const absl::Status read = service.sequencer->Read([&](const storage::JournaledMarket& market) {
+    open = market.engine().FindOpenOffer(*id);
+    if (!open) closed = market.engine().FindClosedOrder(*id);
+  });
+  if (!read.ok()) return read;
+  if (open) {
+    if (open->order.vendor_id != vendor_id) return NotYours("offer_id", offer_id);
+    return ToOffer(*open);
   }
-  for (const auto& closed : snapshot->closed) {
-    if (closed.id != *id || closed.side != m::Side::kOffer) continue;
-    if (closed.owner != vendor_id) break;
+  if (closed && closed->side == m::Side::kOffer && closed->owner == vendor_id) {
     return ClosedOffer(service, *id);
   }
   return NotYours("offer_id", offer_id);
