@@ -763,6 +763,36 @@ bool MeasureRecovery(const std::string& dir, const RecoveryJournal& built,
   return ok;
 }
 
+// Phase 3: builds the recovery journal under `scratch`, then measures it.
+bool RunRecoveryPhase(const Scratch& scratch, const market::tools::WorkloadOptions& gen,
+                      size_t recovery_resting, uint64_t recovery_max_commands,
+                      double recovery_budget) {
+  bool ok = true;
+  std::printf(
+      "phase 3: recovery with %s resting orders as the target (reference workload seed "
+      "%llu, generated in process, journaled with kNever, %zu a group)\n",
+      Grouped(recovery_resting).c_str(), static_cast<unsigned long long>(gen.seed), kRecoveryGroup);
+  std::fflush(stdout);
+  const std::string dir = scratch.Fresh("recovery");
+  const RecoveryJournal built =
+      BuildRecoveryJournal(dir, gen.seed, recovery_resting, recovery_max_commands, recovery_budget);
+  std::printf(
+      "  journal: %s commands (%s order flow), %s resting, %.0f MB on disk; built in "
+      "%.0f s\n",
+      Grouped(built.commands).c_str(), Grouped(built.order_flow).c_str(),
+      Grouped(built.resting).c_str(), static_cast<double>(DirectoryBytes(dir)) / 1e6,
+      built.build_seconds);
+  if (!built.reached_target) {
+    std::printf(
+        "  TARGET NOT REACHED: stopped at %s resting (build budget %.0f s or %s "
+        "order-flow commands)\n",
+        Grouped(built.resting).c_str(), recovery_budget, Grouped(recovery_max_commands).c_str());
+  }
+  ok = MeasureRecovery(dir, built, recovery_resting) && ok;
+  scratch.Remove("recovery");
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -797,6 +827,9 @@ int main(int argc, char** argv) {
   app.add_option("--recovery-budget", recovery_budget,
                  "Phase 3: stop building the journal after this many seconds")
       ->capture_default_str();
+  bool only_recovery = false;
+  app.add_flag("--only-recovery", only_recovery,
+               "Only phase 3 (its journal built as usual); phases 1 and 2 are skipped");
   std::string recovery_data_dir;
   app.add_option("--recovery-data-dir", recovery_data_dir,
                  "Only phase 3's measurements, on this existing data dir (e.g. written by "
@@ -811,6 +844,13 @@ int main(int argc, char** argv) {
     std::printf("phase 3 only: recovery of %s (%.0f MB on disk)\n", recovery_data_dir.c_str(),
                 static_cast<double>(DirectoryBytes(recovery_data_dir)) / 1e6);
     return MeasureRecovery(recovery_data_dir, RecoveryJournal{}, 0) ? 0 : 1;
+  }
+  if (only_recovery) {
+    Scratch scratch(data_dir);
+    std::printf("scratch: %s\n", scratch.root().c_str());
+    return RunRecoveryPhase(scratch, gen, recovery_resting, recovery_max_commands, recovery_budget)
+               ? 0
+               : 1;
   }
   const Workload w = file.empty() ? GenerateInputs(gen) : ReadWorkload(file, gen.commands);
   const size_t total = w.inputs.size();
@@ -1107,29 +1147,8 @@ int main(int argc, char** argv) {
 
   // Phase 3.
   if (recovery_resting > 0) {
-    std::printf(
-        "phase 3: recovery with %s resting orders as the target (reference workload seed "
-        "%llu, generated in process, journaled with kNever, %zu a group)\n",
-        Grouped(recovery_resting).c_str(), static_cast<unsigned long long>(gen.seed),
-        kRecoveryGroup);
-    std::fflush(stdout);
-    const std::string dir = scratch.Fresh("recovery");
-    const RecoveryJournal built = BuildRecoveryJournal(dir, gen.seed, recovery_resting,
-                                                       recovery_max_commands, recovery_budget);
-    std::printf(
-        "  journal: %s commands (%s order flow), %s resting, %.0f MB on disk; built in "
-        "%.0f s\n",
-        Grouped(built.commands).c_str(), Grouped(built.order_flow).c_str(),
-        Grouped(built.resting).c_str(), static_cast<double>(DirectoryBytes(dir)) / 1e6,
-        built.build_seconds);
-    if (!built.reached_target) {
-      std::printf(
-          "  TARGET NOT REACHED: stopped at %s resting (build budget %.0f s or %s "
-          "order-flow commands)\n",
-          Grouped(built.resting).c_str(), recovery_budget, Grouped(recovery_max_commands).c_str());
-    }
-    ok = MeasureRecovery(dir, built, recovery_resting) && ok;
-    scratch.Remove("recovery");
+    ok = RunRecoveryPhase(scratch, gen, recovery_resting, recovery_max_commands, recovery_budget) &&
+         ok;
   }
   return ok ? 0 : 1;
 }

@@ -56,6 +56,10 @@ constexpr std::string_view kFamilyNames[kFamilyCount] = {"default", "commands", 
 //   * the WAL is always on (Append never sets disableWAL) and recovery is
 //     point-in-time: after a crash a torn last WAL record, which belonged to
 //     a group whose Append never returned, is dropped;
+//   * automatic compactions start with the first write of this open, not at
+//     open: recovery (loading the state, re-executing) only reads, and on a
+//     small machine a compaction left over from the last run would take the
+//     CPU it needs (measured: 5 s of loading became 12);
 //   * RocksDB's own info LOG is capped at 4 files of 16 MiB;
 //   * the WAL is capped at 256 MiB (max_total_wal_size): past it, RocksDB
 //     flushes the families holding the oldest log, so a restart after a crash
@@ -79,6 +83,7 @@ rocksdb::ColumnFamilyOptions JournalFamilyOptions() {
   rocksdb::ColumnFamilyOptions options;
   options.compaction_style = rocksdb::kCompactionStyleLevel;
   options.level_compaction_dynamic_level_bytes = true;
+  options.disable_auto_compactions = true;  // until the first write: EnableCompactions
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy = nullptr;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -148,6 +153,7 @@ class RocksJournal final : public Journal {
       : dir_(std::move(dir)), sync_(sync), db_(db), families_(std::move(families)) {}
 
   [[nodiscard]] absl::Status CheckOrWriteFormatVersion();
+  [[nodiscard]] absl::Status EnableCompactions();
   [[nodiscard]] absl::Status RecoverLastSequence();
   [[nodiscard]] absl::StatusOr<uint64_t> CommandsTail() const;
   [[nodiscard]] bool FamilyIsEmpty(Family family) const;
@@ -172,7 +178,8 @@ class RocksJournal final : public Journal {
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::atomic<uint64_t> last_sequence_{0};
   int format_version_ = kFormatVersion;  // as found on open; writer thread only
-  rocksdb::WriteBatch batch_;            // reused by every Append (keeps its capacity)
+  std::atomic<bool> compactions_enabled_{false};
+  rocksdb::WriteBatch batch_;  // reused by every Append (keeps its capacity)
 };
 
 absl::StatusOr<std::unique_ptr<RocksJournal>> RocksJournal::Open(
@@ -290,11 +297,27 @@ std::unique_ptr<rocksdb::Iterator> RocksJournal::NewIterator(
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, family(f)));
 }
 
+// Turns automatic compactions on (they are off from open until the first
+// write, see JournalFamilyOptions). May run on the writer thread and on a
+// WriteCursor thread at once: SetOptions is thread-safe and idempotent.
+absl::Status RocksJournal::EnableCompactions() {
+  if (compactions_enabled_.load(std::memory_order_acquire)) return absl::OkStatus();
+  for (rocksdb::ColumnFamilyHandle* handle : families_) {
+    const rocksdb::Status set = db_->SetOptions(handle, {{"disable_auto_compactions", "false"}});
+    if (!set.ok()) {
+      return FromRocks(set, absl::StrCat("enabling compactions of journal in ", dir_));
+    }
+  }
+  compactions_enabled_.store(true, std::memory_order_release);
+  return absl::OkStatus();
+}
+
 absl::Status RocksJournal::Append(std::span<const JournalEntry> group,
                                   std::span<const StateChange> state) {
   if (absl::Status valid = internal::CheckGroup(last_sequence(), group); !valid.ok()) return valid;
   if (absl::Status valid = internal::CheckState(state); !valid.ok()) return valid;
   if (group.empty() && state.empty()) return absl::OkStatus();
+  if (absl::Status enabled = EnableCompactions(); !enabled.ok()) return enabled;
   if (absl::Status written = WriteGroup(group, state); !written.ok()) return written;
   if (!state.empty()) format_version_ = kFormatVersion;
   if (!group.empty()) last_sequence_.store(group.back().sequence, std::memory_order_release);
@@ -505,6 +528,7 @@ absl::StatusOr<uint64_t> RocksJournal::ReadCursor(std::string_view name) const {
 }
 
 absl::Status RocksJournal::WriteCursor(std::string_view name, uint64_t sequence) {
+  if (absl::Status enabled = EnableCompactions(); !enabled.ok()) return enabled;
   rocksdb::WriteOptions write;
   write.sync = false;  // see Journal::WriteCursor: at-least-once after a crash
   const rocksdb::Status put =
