@@ -124,9 +124,38 @@ absl::StatusOr<pb::Offer> ReadOffer(const ServiceContext& service, const std::st
   return NotYours("offer_id", offer_id);
 }
 
-absl::StatusOr<pb::ListRequestsResponse> ListRequests(const ServiceContext& service,
-                                                      const std::string& sponsor_id,
-                                                      const pb::ListRequestsRequest& request) {
+namespace {
+
+// What differs between listing requests and listing offers.
+struct RequestSide {
+  using Open = m::EngineSnapshot::OpenRequest;
+  static constexpr m::Side kSide = m::Side::kRequest;
+  static const std::vector<Open>& Opens(const m::EngineSnapshot& s) { return s.requests; }
+  static const std::string& Owner(const Open& open) { return open.order.sponsor_id; }
+  static pb::Request View(const Open& open) { return ToRequest(open); }
+  static absl::StatusOr<pb::Request> Closed(const ServiceContext& service, uint64_t id) {
+    return ClosedRequest(service, id);
+  }
+  static pb::Request* Add(pb::ListRequestsResponse& response) { return response.add_requests(); }
+};
+
+struct OfferSide {
+  using Open = m::EngineSnapshot::OpenOffer;
+  static constexpr m::Side kSide = m::Side::kOffer;
+  static const std::vector<Open>& Opens(const m::EngineSnapshot& s) { return s.offers; }
+  static const std::string& Owner(const Open& open) { return open.order.vendor_id; }
+  static pb::Offer View(const Open& open) { return ToOffer(open); }
+  static absl::StatusOr<pb::Offer> Closed(const ServiceContext& service, uint64_t id) {
+    return ClosedOffer(service, id);
+  }
+  static pb::Offer* Add(pb::ListOffersResponse& response) { return response.add_offers(); }
+};
+
+// One page of `owner`'s orders of one side, ids ascending: open ones with
+// their state, closed ones (unless open_only) from their accept event.
+template <typename Side, typename Response, typename ListRequest>
+absl::StatusOr<Response> ListOwn(const ServiceContext& service, const std::string& owner,
+                                 const ListRequest& request) {
   if (request.page_size() < 0 || request.page_size() > service.limits.max_page_size) {
     return absl::InvalidArgumentError("page_size: 0 .. " +
                                       std::to_string(service.limits.max_page_size));
@@ -137,72 +166,45 @@ absl::StatusOr<pb::ListRequestsResponse> ListRequests(const ServiceContext& serv
   }
   absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
   if (!snapshot.ok()) return snapshot.status();
-  // Ids ascending: open ones with their state, closed ones by id.
-  std::vector<std::pair<uint64_t, const m::EngineSnapshot::OpenRequest*>> ids;
-  for (const auto& open : snapshot->requests) {
-    if (open.order.sponsor_id == sponsor_id && open.id > after) ids.emplace_back(open.id, &open);
+  std::vector<std::pair<uint64_t, const typename Side::Open*>> ids;
+  for (const auto& open : Side::Opens(*snapshot)) {
+    if (Side::Owner(open) == owner && open.id > after) ids.emplace_back(open.id, &open);
   }
   if (!request.open_only()) {
     for (const auto& closed : snapshot->closed) {
-      if (closed.side == m::Side::kRequest && closed.owner == sponsor_id && closed.id > after) {
+      if (closed.side == Side::kSide && closed.owner == owner && closed.id > after) {
         ids.emplace_back(closed.id, nullptr);
       }
     }
   }
   std::sort(ids.begin(), ids.end());
   const size_t page = static_cast<size_t>(PageSize(request.page_size(), 1000));
-  pb::ListRequestsResponse response;
+  Response response;
   for (size_t i = 0; i < ids.size() && i < page; ++i) {
     if (ids[i].second != nullptr) {
-      *response.add_requests() = ToRequest(*ids[i].second);
+      *Side::Add(response) = Side::View(*ids[i].second);
     } else {
-      absl::StatusOr<pb::Request> closed = ClosedRequest(service, ids[i].first);
+      auto closed = Side::Closed(service, ids[i].first);
       if (!closed.ok()) return closed.status();
-      *response.add_requests() = *std::move(closed);
+      *Side::Add(response) = *std::move(closed);
     }
   }
   if (ids.size() > page) response.set_next_page_token(std::to_string(ids[page - 1].first));
   return response;
 }
 
+}  // namespace
+
+absl::StatusOr<pb::ListRequestsResponse> ListRequests(const ServiceContext& service,
+                                                      const std::string& sponsor_id,
+                                                      const pb::ListRequestsRequest& request) {
+  return ListOwn<RequestSide, pb::ListRequestsResponse>(service, sponsor_id, request);
+}
+
 absl::StatusOr<pb::ListOffersResponse> ListOffers(const ServiceContext& service,
                                                   const std::string& vendor_id,
                                                   const pb::ListOffersRequest& request) {
-  if (request.page_size() < 0 || request.page_size() > service.limits.max_page_size) {
-    return absl::InvalidArgumentError("page_size: 0 .. " +
-                                      std::to_string(service.limits.max_page_size));
-  }
-  uint64_t after = 0;
-  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &after)) {
-    return absl::InvalidArgumentError("page_token: not a token from a previous page");
-  }
-  absl::StatusOr<m::EngineSnapshot> snapshot = ReadSnapshot(service);
-  if (!snapshot.ok()) return snapshot.status();
-  std::vector<std::pair<uint64_t, const m::EngineSnapshot::OpenOffer*>> ids;
-  for (const auto& open : snapshot->offers) {
-    if (open.order.vendor_id == vendor_id && open.id > after) ids.emplace_back(open.id, &open);
-  }
-  if (!request.open_only()) {
-    for (const auto& closed : snapshot->closed) {
-      if (closed.side == m::Side::kOffer && closed.owner == vendor_id && closed.id > after) {
-        ids.emplace_back(closed.id, nullptr);
-      }
-    }
-  }
-  std::sort(ids.begin(), ids.end());
-  const size_t page = static_cast<size_t>(PageSize(request.page_size(), 1000));
-  pb::ListOffersResponse response;
-  for (size_t i = 0; i < ids.size() && i < page; ++i) {
-    if (ids[i].second != nullptr) {
-      *response.add_offers() = ToOffer(*ids[i].second);
-    } else {
-      absl::StatusOr<pb::Offer> closed = ClosedOffer(service, ids[i].first);
-      if (!closed.ok()) return closed.status();
-      *response.add_offers() = *std::move(closed);
-    }
-  }
-  if (ids.size() > page) response.set_next_page_token(std::to_string(ids[page - 1].first));
-  return response;
+  return ListOwn<OfferSide, pb::ListOffersResponse>(service, vendor_id, request);
 }
 
 }  // namespace market::server
