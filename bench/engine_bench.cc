@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   market::tools::WorkloadOptions gen;
   gen.commands = 600000;
   size_t warmup_resting = 100000;
+  int repeat = 3;
   app.add_option("--workload-file", file, "Command JSON lines to run (default: generated)");
   app.add_option("--seed", gen.seed, "Reference workload seed")->capture_default_str();
   app.add_option("--commands", gen.commands, "Reference workload order-flow commands")
@@ -83,6 +84,11 @@ int main(int argc, char** argv) {
   app.add_option("--warmup-resting", warmup_resting,
                  "Run untimed until this many orders rest, then measure")
       ->capture_default_str();
+  app.add_option("--repeat", repeat,
+                 "Run each pass this many times in fresh engines (median throughput, "
+                 "latency percentiles over all runs)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   std::vector<Input> inputs;
@@ -129,25 +135,33 @@ int main(int argc, char** argv) {
     return std::pair<size_t, long>(i, rss);
   };
 
-  // Pass 1: throughput, and memory per resting order.
-  double seconds = 0;
+  // Pass 1: throughput, and memory per resting order; `repeat` times.
+  std::vector<double> rates;
   size_t measured = 0;
   long bytes_per_order = 0;
   uint64_t digest_throughput = 0;
-  {
+  for (int run = 0; run < repeat; ++run) {
     Engine engine;
     const auto [start, rss_before] = warm_up(engine);
     const size_t resting = engine.open_requests() + engine.open_offers();
-    bytes_per_order = resting ? (ResidentBytes() - rss_before) / static_cast<long>(resting) : 0;
+    if (run == 0) {
+      bytes_per_order = resting ? (ResidentBytes() - rss_before) / static_cast<long>(resting) : 0;
+    }
     const uint64_t events_before = sink.events;
     PerfControl("enable");
     const auto t0 = Clock::now();
     for (size_t k = start; k < inputs.size(); ++k) Execute(engine, inputs[k], sink);
     const auto t1 = Clock::now();
     PerfControl("disable");
-    seconds = std::chrono::duration<double>(t1 - t0).count();
     measured = inputs.size() - start;
-    digest_throughput = engine.StateDigest();
+    rates.push_back(static_cast<double>(measured) / std::chrono::duration<double>(t1 - t0).count());
+    const uint64_t digest = engine.StateDigest();
+    if (run > 0 && digest != digest_throughput) {
+      std::printf("digests differ between runs\n");
+      return 1;
+    }
+    digest_throughput = digest;
+    if (run > 0) continue;
     std::printf("workload: %s\n", file.empty()
                                       ? ("reference, seed " + std::to_string(gen.seed) + ", " +
                                          std::to_string(gen.commands) + " order-flow commands")
@@ -158,15 +172,15 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(sink.events - events_before));
   }
 
-  // Pass 2: latency per command, same stream in a fresh engine.
+  // Pass 2: latency per command, same stream in fresh engines.
   std::vector<uint32_t> latency_ns;
   std::vector<std::vector<uint32_t>> latency_by_kind(
       std::variant_size_v<market::matcher::CommandBody>);
   uint64_t digest_latency = 0;
-  {
+  for (int run = 0; run < repeat; ++run) {
     Engine engine;
     size_t i = warm_up(engine).first;
-    latency_ns.reserve(inputs.size() - i);
+    latency_ns.reserve(latency_ns.size() + inputs.size() - i);
     for (; i < inputs.size(); ++i) {
       const auto t0 = Clock::now();
       Execute(engine, inputs[i], sink);
@@ -186,7 +200,9 @@ int main(int argc, char** argv) {
   };
 
   std::printf("commands measured: %zu\n", measured);
-  std::printf("throughput: %.0f commands/s\n", static_cast<double>(measured) / seconds);
+  std::sort(rates.begin(), rates.end());
+  std::printf("throughput: %.0f commands/s (median of %d runs; range %.0f-%.0f)\n",
+              rates[rates.size() / 2], repeat, rates.front(), rates.back());
   std::printf("latency ns: p50 %u  p99 %u  p99.9 %u  max %u\n", pct(0.50), pct(0.99), pct(0.999),
               latency_ns.empty() ? 0u : latency_ns.back());
   std::printf("resident bytes per resting order: %ld\n", bytes_per_order);

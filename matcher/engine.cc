@@ -474,7 +474,7 @@ class CommandRun {
       out_.Emit(OrderAmended{Side::kOffer, off.id, remaining, rate, off.priority, c.client_ref});
       return std::nullopt;
     }
-    s_.book.Remove(slot, off);
+    s_.book.Remove(slot, off, s_.ref.RegionOf(off.country));
     off.remaining_milli = remaining;
     off.rate = rate;
     off.priority = seq();
@@ -507,7 +507,7 @@ class CommandRun {
     if (auto r = RequireOpen(order, c.offer_id, "offer_id")) return r;
     const uint32_t slot = order->slot;
     const uint64_t id = s_.book.offer(slot).id;
-    s_.book.Remove(slot, s_.book.offer(slot));
+    s_.book.Remove(slot, s_.book.offer(slot), s_.ref.RegionOf(s_.book.offer(slot).country));
     s_.book.CloseOffer(slot);
     out_.Emit(OrderClosed{Side::kOffer, id, CloseReason::kWithdrawn});
     return std::nullopt;
@@ -545,7 +545,11 @@ class CommandRun {
                                      want == LocationKind::kRegion ? "region" : "country"));
       }
     }
+    const LocationId old_parent = existing == kNoId ? kNoId : s_.ref.location(existing).parent;
     s_.ref.DefineLocation(kind, c.code, parent);
+    if (kind == LocationKind::kCountry && existing != kNoId && old_parent != parent) {
+      s_.book.MoveCountry(existing, old_parent, parent);  // offers are indexed by region
+    }
     out_.Emit(LocationDefined{&c});
     return std::nullopt;
   }
@@ -598,11 +602,13 @@ class CommandRun {
     Contract& contract = s_.contracts.get(id);
     contract.active = c.active;
     contract.max_fte_milli = c.max_fte_milli;
-    contract.card.clear();
-    contract.card.reserve(c.rates.size());
-    for (const RateCardEntry& e : c.rates) {
-      contract.card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);
-    }
+    contract.card.Edit([&](RateCard::Entries& card) {
+      card.clear();
+      card.reserve(c.rates.size());
+      for (const RateCardEntry& e : c.rates) {
+        card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);
+      }
+    });
     const std::vector<RateCardRow> rows = SortedCard(contract, s_.ref);
     out_.Emit(ContractUpserted{&c, rows, contract.used_fte_milli});
     return std::nullopt;
@@ -626,12 +632,12 @@ class CommandRun {
                        Cat("contract '", c.contract_id, "' does not exist")};
     }
     Contract& contract = s_.contracts.get(id);
-    for (const RateCardKey& k : c.removals) {
-      contract.card.erase(CardKey(k.role, k.seniority, k.country));
-    }
-    for (const RateCardEntry& e : c.upserts) {
-      contract.card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);
-    }
+    contract.card.Edit([&](RateCard::Entries& card) {
+      for (const RateCardKey& k : c.removals) card.erase(CardKey(k.role, k.seniority, k.country));
+      for (const RateCardEntry& e : c.upserts) {
+        card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);
+      }
+    });
     out_.Emit(RateCardPatched{&c, static_cast<int64_t>(contract.card.size())});
     return std::nullopt;
   }

@@ -112,13 +112,18 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     contract.active = c.active;
     contract.max_fte_milli = c.max_fte_milli;
     contract.used_fte_milli = sc.used_fte_milli;
-    for (const RateCardEntry& e : c.rates) {
-      const auto role = ref.FindRole(e.role);
-      const auto country = ref.FindLocation(e.country);
-      if (role == kNoId || country == kNoId) {
-        return invalid("snapshot contract ", c.contract_id, " has a card entry of unknown codes");
+    bool known = true;
+    contract.card.Edit([&](internal::RateCard::Entries& card) {
+      card.reserve(c.rates.size());
+      for (const RateCardEntry& e : c.rates) {
+        const auto role = ref.FindRole(e.role);
+        const auto country = ref.FindLocation(e.country);
+        known = known && role != kNoId && country != kNoId;
+        if (known) card.insert_or_assign(internal::RateKey(role, e.seniority, country), e.max_rate);
       }
-      contract.card.insert_or_assign(internal::RateKey(role, e.seniority, country), e.max_rate);
+    });
+    if (!known) {
+      return invalid("snapshot contract ", c.contract_id, " has a card entry of unknown codes");
     }
   }
 
@@ -214,7 +219,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     for (const std::string& t : p.tags) o.tags.push_back(ref.InternTag(t));
     o.client_ref = p.client_ref;
     const uint32_t slot = s.book.NewOffer(std::move(o));
-    s.book.Insert(slot, s.book.offer(slot));
+    s.book.Insert(slot, s.book.offer(slot), ref.RegionOf(s.book.offer(slot).country));
   }
   for (const EngineSnapshot::ClosedOrder& c : snapshot.closed) {
     const auto owner = participant(c.owner);

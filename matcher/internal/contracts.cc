@@ -7,7 +7,7 @@ namespace market::matcher::internal {
 std::vector<RateCardRow> SortedCard(const Contract& contract, const ReferenceData& ref) {
   std::vector<RateCardRow> rows;
   rows.reserve(contract.card.size());
-  for (const auto& [key, rate] : contract.card) {
+  for (const auto& [key, rate] : contract.card.entries()) {
     rows.push_back(RateCardRow{ref.role_code(RateKeyRole(key)), RateKeySeniority(key),
                                ref.location_code(RateKeyCountry(key)), rate});
   }

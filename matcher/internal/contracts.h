@@ -12,22 +12,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "matcher/event.h"
+#include "matcher/internal/rate_card.h"
 #include "matcher/internal/reference_data.h"
 
 namespace market::matcher::internal {
 
 using ContractId = uint32_t;
-
-// (role, seniority, country) packed into one 64-bit key.
-inline uint64_t RateKey(RoleId role, int32_t seniority, LocationId country) {
-  return (static_cast<uint64_t>(role) << 32) | (static_cast<uint64_t>(country) << 3) |
-         static_cast<uint64_t>(seniority);
-}
-inline RoleId RateKeyRole(uint64_t key) { return static_cast<RoleId>(key >> 32); }
-inline LocationId RateKeyCountry(uint64_t key) {
-  return static_cast<LocationId>((key & 0xffffffffULL) >> 3);
-}
-inline int32_t RateKeySeniority(uint64_t key) { return static_cast<int32_t>(key & 7); }
 
 struct Contract {
   std::string contract_id;
@@ -36,17 +26,12 @@ struct Contract {
   bool active = false;
   int64_t max_fte_milli = 0;  // 0 = no ceiling
   int64_t used_fte_milli = 0;
-  absl::flat_hash_map<uint64_t, int64_t> card;  // RateKey -> max rate (cents/hour)
+  RateCard card;
 
   // FTE still assignable under the ceiling; INT64_MAX when there is none.
   int64_t headroom_milli() const {
     if (max_fte_milli == 0) return INT64_MAX;
     return max_fte_milli > used_fte_milli ? max_fte_milli - used_fte_milli : 0;
-  }
-  // The card's cap for the key, or INT64_MAX when the card has no such entry.
-  int64_t cap(uint64_t key) const {
-    auto it = card.find(key);
-    return it == card.end() ? INT64_MAX : it->second;
   }
 };
 

@@ -61,15 +61,11 @@ bool TagsAndAllowlistPass(const RestingRequest& r, const RestingOffer& o) {
   return r.allowlist.empty() || Contains(r.allowlist, o.vendor);
 }
 
-// The contract that lets this pair trade at the offer's rate (rules 6 and 7),
-// or kNoId. `id` is the contract of (r.sponsor, o.vendor) or kNoId.
-ContractId TradingContract(const ContractRegistry& contracts, ContractId id,
-                           const RestingRequest& r, const RestingOffer& o) {
-  if (id == kNoId) return kNoId;
-  const Contract& c = contracts.get(id);
-  if (!c.active) return kNoId;
-  if (o.rate > c.cap(RateKey(r.role, o.seniority, o.country))) return kNoId;
-  return id;
+// Rule 7: the offer's rate is within the card's cap for its role, seniority
+// and country (checked last of the rules: it is the one lookup that misses
+// the cache).
+bool WithinCap(const Contract& c, const RestingRequest& r, const RestingOffer& o) {
+  return o.rate <= c.card.Cap(r.role, o.seniority, o.country);
 }
 
 // The fill size rule: q from the three limits, then min slices and the blend
@@ -112,14 +108,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   // Plan.
   MergeCursor cursor;
   for (LocationId loc : r.locations) {
-    const Location& l = ref.location(loc);
-    if (l.kind == LocationKind::kRegion) {
-      for (LocationId country : l.children) {
-        cursor.Add(book.Offers(r.role, country), r.min_seniority, kMaxSeniority, r.max_rate);
-      }
-    } else {
-      cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
-    }
+    cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
   }
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
@@ -138,11 +127,12 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
     if (pair == kNoId) continue;
     const RestingOffer& o = book.offer(key->slot);
     if (!TagsAndAllowlistPass(r, o)) continue;
-    const ContractId cid = TradingContract(contracts, pair, r, o);
-    if (cid == kNoId) continue;
-    const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
+    const Contract& c = contracts.get(pair);
+    if (!c.active) continue;
+    const int64_t headroom = c.headroom_milli() - usage.Of(pair);
     const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
-    if (q == 0) continue;
+    if (q == 0 || !WithinCap(c, r, o)) continue;
+    const ContractId cid = pair;
     plan.push_back(PlannedFill{key->slot, q, cid});
     usage.Add(cid, q);
     if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
@@ -167,7 +157,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
     }
   }
   for (uint32_t s : exhausted) {
-    book.Remove(s, book.offer(s));
+    book.Remove(s, book.offer(s), ref.RegionOf(book.offer(s).country));
     book.CloseOffer(s);
   }
 
@@ -204,11 +194,12 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
     if (pair == kNoId) continue;
     const RestingRequest& r = book.request(key->slot);
     if (key->flags != 0 && !TagsAndAllowlistPass(r, o)) continue;
-    const ContractId cid = TradingContract(contracts, pair, r, o);
-    if (cid == kNoId) continue;
-    const int64_t headroom = contracts.get(cid).headroom_milli() - usage.Of(cid);
+    const Contract& c = contracts.get(pair);
+    if (!c.active) continue;
+    const int64_t headroom = c.headroom_milli() - usage.Of(pair);
     const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
-    if (q == 0) continue;
+    if (q == 0 || !WithinCap(c, r, o)) continue;
+    const ContractId cid = pair;
     plan.push_back(PlannedFill{key->slot, q, cid});
     usage.Add(cid, q);
     remaining -= q;
@@ -236,7 +227,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
     book.CloseOffer(slot);
     out.Emit(OrderClosed{Side::kOffer, id, CloseReason::kIocRemainder});
   } else {
-    book.Insert(slot, o);
+    book.Insert(slot, o, ref.RegionOf(o.country));
   }
 }
 

@@ -2,12 +2,12 @@
 //
 // Index design (see matcher/README.md): every resting order sits in small
 // priority-ordered buckets keyed by (role, seniority, location):
-//   offers:   (role, seniority, country) and, with a hub, (role, seniority, hub);
+//   offers:   (role, seniority, L) for its country, its country's region and,
+//             with a hub, its hub;
 //   requests: (role, min_seniority, L) for each distinct location L it lists.
 // An incoming request visits, for each seniority it accepts, the offer buckets
-// of the countries its listed regions hold now, of its listed countries and
-// of its listed hubs; an incoming offer visits, for each min_seniority it
-// satisfies, the request buckets of its region, country and hub. Buckets
+// of each location it lists; an incoming offer visits, for each min_seniority
+// it satisfies, the request buckets of its region, country and hub. Buckets
 // whose best order is already past the incoming order's price are skipped.
 // A MergeCursor walks those few buckets in one priority order, so a command
 // touches only candidates of its role and allowed locations.
@@ -110,35 +110,63 @@ uint32_t TagMask(const Tags& tags) {
   return m;
 }
 
-// A bucket is a vector sorted by (price, priority): buckets hold tens of
-// orders, so a binary search and a short memmove beat a tree, and a walk reads
-// its candidates sequentially.
-using Bucket = std::vector<BookEntry>;
-
-// The buckets of one (role, location), one per seniority level, with the best
-// price of each kept beside them so that a walk can skip a bucket past its
-// limit without touching it.
-struct LocationBook {
-  std::array<Bucket, kMaxSeniority> buckets;  // [seniority - 1]
-  std::array<int64_t, kMaxSeniority> best;    // price of the front, or kEmpty
+// A bucket holds the orders of one (role, location, seniority) sorted by
+// (price, priority), in chunks: short sorted vectors of at most kChunk
+// entries, each with its last key beside it. A walk reads its candidates
+// sequentially within a chunk; an insert finds its chunk by binary search on
+// the last keys and shifts at most one chunk, so a bucket of thousands of
+// orders costs an insert no more than one of tens. The best price is kept
+// beside the chunks so that a walk can skip a bucket past its limit without
+// touching its entries.
+//
+// Invariants: no chunk is empty; chunks hold consecutive runs of the order;
+// `last` is its chunk's last entry's (price, priority); best is the first
+// entry's price, or kEmpty.
+class Bucket {
+ public:
   static constexpr int64_t kEmpty = INT64_MAX;
-  LocationBook() { best.fill(kEmpty); }
-  void Insert(int32_t seniority, const BookEntry& e);
-  void Remove(int32_t seniority, const BookEntry& e);
+  static constexpr size_t kChunk = 64;
+  struct Chunk {
+    int64_t last_price;
+    uint64_t last_priority;
+    std::vector<BookEntry> entries;
+  };
+
+  int64_t best() const { return best_; }
+  const std::vector<Chunk>& chunks() const { return chunks_; }
+  size_t size() const;
+  // Adds e unless an entry of its priority is there; removes e if there.
+  void Insert(const BookEntry& e);
+  void Remove(const BookEntry& e);
+
+ private:
+  // The chunk that holds e or would: the first whose last key is not before
+  // e, else the last chunk. Requires a chunk.
+  size_t ChunkFor(const BookEntry& e) const;
+  void Refresh(size_t chunk);
+
+  int64_t best_ = kEmpty;
+  std::vector<Chunk> chunks_;
 };
 
-// All LocationBooks of one side, indexed directly by [role][location] (both
-// dense ids), grown on first use: no hashing on the walk's path.
+// All buckets of one side in one flat array indexed by (role, location,
+// seniority), all dense ids: the five buckets of a (role, location) are
+// adjacent, and finding them costs no pointer chase. Grows (moving the
+// vectors, not their entries) when a new role or location is first used.
 class SideIndex {
  public:
-  LocationBook& At(RoleId role, LocationId loc);
-  const LocationBook* Find(RoleId role, LocationId loc) const {
-    if (role >= books_.size() || loc >= books_[role].size()) return nullptr;
-    return books_[role][loc].get();
+  // The kMaxSeniority buckets of (role, loc), [seniority - 1]; grows.
+  Bucket* At(RoleId role, LocationId loc);
+  // The same, or nullptr when nothing was ever indexed there.
+  const Bucket* Find(RoleId role, LocationId loc) const {
+    if (role >= roles_ || loc >= locations_) return nullptr;
+    return &buckets_[(static_cast<size_t>(role) * locations_ + loc) * kMaxSeniority];
   }
 
  private:
-  std::vector<std::vector<std::unique_ptr<LocationBook>>> books_;
+  uint32_t roles_ = 0;
+  uint32_t locations_ = 0;
+  std::vector<Bucket> buckets_;
 };
 
 // Every order ever accepted: who owns it and whether it is still open.
@@ -155,16 +183,18 @@ struct OrderRef {
 // keys are unique). Buckets must not change during the walk.
 class MergeCursor {
  public:
-  // Adds the buckets of `book` for seniorities lo..hi whose best price is at
-  // most `limit` (empty buckets have no best price).
-  void Add(const LocationBook* book, int32_t lo, int32_t hi, int64_t limit) {
-    if (book == nullptr) return;
+  // Adds the buckets of `five` (one location's, by seniority) for seniorities
+  // lo..hi whose best price is at most `limit` (empty buckets have no best
+  // price).
+  void Add(const Bucket* five, int32_t lo, int32_t hi, int64_t limit) {
+    if (five == nullptr) return;
     for (int32_t s = lo; s <= hi; ++s) {
-      const auto i = static_cast<size_t>(s - 1);
-      if (book->best[i] <= limit) {
-        const Bucket& b = book->buckets[i];
-        __builtin_prefetch(b.data());  // overlap the first touch of each bucket
-        heads_.push_back(Head{b.data(), b.data() + b.size()});
+      const Bucket& b = five[s - 1];
+      if (b.best() <= limit) {
+        const Bucket::Chunk* first = b.chunks().data();
+        __builtin_prefetch(first->entries.data());  // overlap the first touch of each bucket
+        heads_.push_back(Head{first->entries.data(), first->entries.data() + first->entries.size(),
+                              first + 1, first + b.chunks().size()});
       }
     }
   }
@@ -184,9 +214,22 @@ class MergeCursor {
 
  private:
   static constexpr size_t kLinearHeads = 6;
+  // A bucket being walked: the current chunk's rest, then the next chunks.
   struct Head {
     const BookEntry* it;
     const BookEntry* end;
+    const Bucket::Chunk* next_chunk;
+    const Bucket::Chunk* chunks_end;
+    // Moves past the current entry; false when the bucket is done.
+    bool Advance() {
+      if (++it != end) return true;
+      if (next_chunk == chunks_end) return false;
+      it = next_chunk->entries.data();
+      end = it + next_chunk->entries.size();
+      ++next_chunk;
+      if (next_chunk != chunks_end) __builtin_prefetch(next_chunk->entries.data());
+      return true;
+    }
   };
   // Orders heads so that std::*_heap keeps the smallest current entry on top.
   static bool Later(const Head& a, const Head& b) { return *b.it < *a.it; }
@@ -194,10 +237,15 @@ class MergeCursor {
   const BookEntry* NextLinear() {
     size_t best = heads_.size();
     for (size_t i = 0; i < heads_.size(); ++i) {
-      if (heads_[i].it == heads_[i].end) continue;
       if (best == heads_.size() || *heads_[i].it < *heads_[best].it) best = i;
     }
-    return best == heads_.size() ? nullptr : heads_[best].it++;
+    if (best == heads_.size()) return nullptr;
+    const BookEntry* entry = heads_[best].it;
+    if (!heads_[best].Advance()) {
+      heads_[best] = heads_.back();
+      heads_.pop_back();
+    }
+    return entry;
   }
 
   const BookEntry* NextFromHeap() {
@@ -208,8 +256,8 @@ class MergeCursor {
     if (heads_.empty()) return nullptr;
     std::pop_heap(heads_.begin(), heads_.end(), Later);
     Head& top = heads_.back();
-    const BookEntry* entry = top.it++;
-    if (top.it == top.end) {
+    const BookEntry* entry = top.it;
+    if (!top.Advance()) {
       heads_.pop_back();
     } else {
       std::push_heap(heads_.begin(), heads_.end(), Later);
@@ -251,17 +299,21 @@ class OrderBook {
   static BookEntry EntryOf(uint32_t slot, const RestingRequest& r);
   static BookEntry EntryOf(uint32_t slot, const RestingOffer& o);
 
-  // Bucket membership.
+  // Bucket membership. An offer is indexed under its country, its hub and
+  // `region`, the region its country belongs to (the caller's reference
+  // data); Remove takes the region it was inserted with.
   void Insert(uint32_t request_slot, const RestingRequest& r);
   void Remove(uint32_t request_slot, const RestingRequest& r);
-  void Insert(uint32_t offer_slot, const RestingOffer& o);
-  void Remove(uint32_t offer_slot, const RestingOffer& o);
+  void Insert(uint32_t offer_slot, const RestingOffer& o, LocationId region);
+  void Remove(uint32_t offer_slot, const RestingOffer& o, LocationId region);
+  // Re-indexes the open offers of `country` from `from` to `to` (its region
+  // changed).
+  void MoveCountry(LocationId country, LocationId from, LocationId to);
 
-  // Offers of exactly this seniority; requests of exactly this min_seniority.
-  const LocationBook* Offers(RoleId role, LocationId loc) const {
-    return offer_index_.Find(role, loc);
-  }
-  const LocationBook* Requests(RoleId role, LocationId loc) const {
+  // The buckets of (role, loc) by seniority (nullptr when none): offers of
+  // exactly that seniority; requests of exactly that min_seniority.
+  const Bucket* Offers(RoleId role, LocationId loc) const { return offer_index_.Find(role, loc); }
+  const Bucket* Requests(RoleId role, LocationId loc) const {
     return request_index_.Find(role, loc);
   }
 

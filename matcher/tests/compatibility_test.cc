@@ -403,5 +403,20 @@ TEST_F(Compatibility, CountryMovedAwayNoLongerMeetsARequestRestingInItsOldRegion
   EXPECT_EQ(Run(kV1, Offer()), (Lines{Accepted(o)}));  // MX is in EU now
 }
 
+TEST_F(Compatibility, OfferRestingInAMovedCountryMeetsRequestsOfItsNewRegion) {
+  const std::string o = Publish(Offer());  // rests in MX, then in LATAM
+  Run(kAdmin, Location(kCountry, "MX", "EU"));
+  SubmitRequest in_latam = Request();
+  in_latam.locations = {"LATAM"};
+  Submit(in_latam);
+  EXPECT_TRUE(sink().fills.empty()) << "MX is no longer in LATAM";
+
+  SubmitRequest in_eu = Request();
+  in_eu.locations = {"EU"};
+  Submit(in_eu);
+  ASSERT_EQ(sink().fills.size(), 1u);
+  EXPECT_EQ("O" + std::to_string(sink().fills[0].offer), o);
+}
+
 }  // namespace
 }  // namespace market::matcher::testing

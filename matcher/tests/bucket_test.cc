@@ -1,0 +1,107 @@
+// Bucket: a priority-ordered run of book entries kept in chunks. Whatever the
+// order of inserts and removes, a walk over its chunks meets the entries in
+// (price, priority) order, and best() is the first one's price.
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "matcher/internal/order_book.h"
+
+namespace market::matcher::internal {
+namespace {
+
+BookEntry Entry(int64_t price, uint64_t priority) {
+  BookEntry e{};
+  e.price = price;
+  e.priority = priority;
+  return e;
+}
+
+// The bucket's entries as (price, priority) in walk order, checking the
+// chunk invariants on the way.
+std::vector<std::pair<int64_t, uint64_t>> Walk(const Bucket& b) {
+  std::vector<std::pair<int64_t, uint64_t>> out;
+  for (const Bucket::Chunk& c : b.chunks()) {
+    EXPECT_FALSE(c.entries.empty());
+    EXPECT_LE(c.entries.size(), Bucket::kChunk);
+    EXPECT_EQ(c.last_price, c.entries.back().price);
+    EXPECT_EQ(c.last_priority, c.entries.back().priority);
+    for (const BookEntry& e : c.entries) out.emplace_back(e.price, e.priority);
+  }
+  return out;
+}
+
+TEST(Bucket, EmptyHasNoBestPrice) {
+  Bucket b;
+  EXPECT_EQ(b.best(), Bucket::kEmpty);
+  EXPECT_TRUE(b.chunks().empty());
+}
+
+TEST(Bucket, ManyInsertsAndRemovesKeepPriorityOrderAcrossChunks) {
+  std::mt19937_64 rng(7);
+  Bucket b;
+  std::set<std::pair<int64_t, uint64_t>> model;
+  for (uint64_t priority = 1; priority <= 5000; ++priority) {
+    const auto price = static_cast<int64_t>(rng() % 200);
+    b.Insert(Entry(price, priority));
+    model.emplace(price, priority);
+    if (rng() % 3 == 0) {  // remove a random entry that is there
+      auto it = model.begin();
+      std::advance(it, static_cast<long>(rng() % model.size()));
+      b.Remove(Entry(it->first, it->second));
+      model.erase(it);
+    }
+  }
+  EXPECT_GT(b.chunks().size(), 10u);
+  const std::vector<std::pair<int64_t, uint64_t>> expected(model.begin(), model.end());
+  EXPECT_EQ(Walk(b), expected);
+  EXPECT_EQ(b.best(), expected.front().first);
+  EXPECT_EQ(b.size(), expected.size());
+
+  for (const auto& [price, priority] : expected) b.Remove(Entry(price, priority));
+  EXPECT_TRUE(b.chunks().empty());
+  EXPECT_EQ(b.best(), Bucket::kEmpty);
+}
+
+TEST(Bucket, InsertingAnEntryTwiceKeepsOne) {
+  Bucket b;
+  b.Insert(Entry(10, 1));
+  b.Insert(Entry(10, 1));
+  EXPECT_EQ(b.size(), 1u);
+}
+
+TEST(Bucket, RemovingAnAbsentEntryChangesNothing) {
+  Bucket b;
+  b.Insert(Entry(10, 1));
+  b.Remove(Entry(10, 2));
+  b.Remove(Entry(11, 1));
+  EXPECT_EQ(Walk(b), (std::vector<std::pair<int64_t, uint64_t>>{{10, 1}}));
+}
+
+TEST(MergeCursor, WalksSeveralChunkedBucketsInOneOrderWithoutDuplicates) {
+  // Two buckets of one location by seniority, sharing every third order (an
+  // order listed under two locations appears in two buckets).
+  Bucket five[kMaxSeniority];
+  std::set<std::pair<int64_t, uint64_t>> all;
+  for (uint64_t priority = 1; priority <= 600; ++priority) {
+    const auto price = static_cast<int64_t>((priority * 37) % 101);
+    const BookEntry e = Entry(price, priority);
+    if (priority % 2 == 0 || priority % 3 == 0) five[0].Insert(e);
+    if (priority % 2 == 1 || priority % 3 == 0) five[1].Insert(e);
+    all.emplace(price, priority);
+  }
+  MergeCursor cursor;
+  cursor.Add(five, 1, 2, 50);  // both best prices are 0, within 50
+  std::vector<std::pair<int64_t, uint64_t>> walked;
+  while (const BookEntry* e = cursor.Next()) walked.emplace_back(e->price, e->priority);
+  const std::vector<std::pair<int64_t, uint64_t>> expected(all.begin(), all.end());
+  EXPECT_EQ(walked, expected);
+}
+
+}  // namespace
+}  // namespace market::matcher::internal
