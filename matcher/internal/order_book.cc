@@ -19,70 +19,18 @@ uint32_t TakeSlot(std::vector<T>& slab, std::vector<uint32_t>& free, T&& value) 
 
 }  // namespace
 
-size_t Bucket::size() const {
-  size_t n = 0;
-  for (const Chunk& c : chunks_) n += c.entries.size();
-  return n;
-}
-
-size_t Bucket::ChunkFor(const BookEntry& e) const {
-  size_t lo = 0;
-  size_t hi = chunks_.size() - 1;  // the last chunk takes anything past the end
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    const Chunk& c = chunks_[mid];
-    const bool before =
-        c.last_price != e.price ? c.last_price < e.price : c.last_priority < e.priority;
-    if (before) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
-void Bucket::Refresh(size_t chunk) {
-  Chunk& c = chunks_[chunk];
-  c.last_price = c.entries.back().price;
-  c.last_priority = c.entries.back().priority;
-  best_ = chunks_.front().entries.front().price;
-}
-
 void Bucket::Insert(const BookEntry& e) {
-  if (chunks_.empty()) {
-    chunks_.push_back(Chunk{e.price, e.priority, {e}});
-    best_ = e.price;
-    return;
-  }
-  const size_t i = ChunkFor(e);
-  std::vector<BookEntry>& entries = chunks_[i].entries;
-  auto at = std::lower_bound(entries.begin(), entries.end(), e);
-  if (at != entries.end() && at->priority == e.priority) return;  // listed twice
-  entries.insert(at, e);
-  if (entries.size() > kChunk) {  // split in halves
-    const auto half = static_cast<std::ptrdiff_t>(entries.size() / 2);
-    Chunk upper{0, 0, std::vector<BookEntry>(entries.begin() + half, entries.end())};
-    entries.resize(static_cast<size_t>(half));
-    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(upper));
-    Refresh(i + 1);
-  }
-  Refresh(i);
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), e);
+  if (at != entries_.end() && at->priority == e.priority) return;  // listed twice
+  entries_.insert(at, e);
+  best_ = entries_.front().price;
 }
 
 void Bucket::Remove(const BookEntry& e) {
-  if (chunks_.empty()) return;
-  const size_t i = ChunkFor(e);
-  std::vector<BookEntry>& entries = chunks_[i].entries;
-  auto at = std::lower_bound(entries.begin(), entries.end(), e);
-  if (at == entries.end() || at->priority != e.priority) return;
-  entries.erase(at);
-  if (!entries.empty()) {
-    Refresh(i);
-    return;
-  }
-  chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(i));
-  best_ = chunks_.empty() ? kEmpty : chunks_.front().entries.front().price;
+  auto at = std::lower_bound(entries_.begin(), entries_.end(), e);
+  if (at == entries_.end() || at->priority != e.priority) return;
+  entries_.erase(at);
+  best_ = entries_.empty() ? kEmpty : entries_.front().price;
 }
 
 Bucket* SideIndex::At(RoleId role, LocationId loc) {

@@ -110,43 +110,27 @@ uint32_t TagMask(const Tags& tags) {
   return m;
 }
 
-// A bucket holds the orders of one (role, location, seniority) sorted by
-// (price, priority), in chunks: short sorted vectors of at most kChunk
-// entries, each with its last key beside it. A walk reads its candidates
-// sequentially within a chunk; an insert finds its chunk by binary search on
-// the last keys and shifts at most one chunk, so a bucket of thousands of
-// orders costs an insert no more than one of tens. The best price is kept
-// beside the chunks so that a walk can skip a bucket past its limit without
-// touching its entries.
+// A bucket holds the orders of one (role, location, seniority) as a vector
+// sorted by (price, priority): buckets hold tens of orders, so a binary search
+// and a short memmove beat a tree, and a walk reads its candidates
+// sequentially. The best price is kept beside the vector so that a walk can
+// skip a bucket past its limit without touching its entries.
 //
-// Invariants: no chunk is empty; chunks hold consecutive runs of the order;
-// `last` is its chunk's last entry's (price, priority); best is the first
-// entry's price, or kEmpty.
+// Invariant: best is the first entry's price, or kEmpty.
 class Bucket {
  public:
   static constexpr int64_t kEmpty = INT64_MAX;
-  static constexpr size_t kChunk = 64;
-  struct Chunk {
-    int64_t last_price;
-    uint64_t last_priority;
-    std::vector<BookEntry> entries;
-  };
 
   int64_t best() const { return best_; }
-  const std::vector<Chunk>& chunks() const { return chunks_; }
-  size_t size() const;
+  const std::vector<BookEntry>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
   // Adds e unless an entry of its priority is there; removes e if there.
   void Insert(const BookEntry& e);
   void Remove(const BookEntry& e);
 
  private:
-  // The chunk that holds e or would: the first whose last key is not before
-  // e, else the last chunk. Requires a chunk.
-  size_t ChunkFor(const BookEntry& e) const;
-  void Refresh(size_t chunk);
-
   int64_t best_ = kEmpty;
-  std::vector<Chunk> chunks_;
+  std::vector<BookEntry> entries_;
 };
 
 // All buckets of one side in one flat array indexed by (role, location,
@@ -191,10 +175,9 @@ class MergeCursor {
     for (int32_t s = lo; s <= hi; ++s) {
       const Bucket& b = five[s - 1];
       if (b.best() <= limit) {
-        const Bucket::Chunk* first = b.chunks().data();
-        __builtin_prefetch(first->entries.data());  // overlap the first touch of each bucket
-        heads_.push_back(Head{first->entries.data(), first->entries.data() + first->entries.size(),
-                              first + 1, first + b.chunks().size()});
+        const BookEntry* first = b.entries().data();
+        __builtin_prefetch(first);  // overlap the first touch of each bucket
+        heads_.push_back(Head{first, first + b.entries().size()});
       }
     }
   }
@@ -214,22 +197,12 @@ class MergeCursor {
 
  private:
   static constexpr size_t kLinearHeads = 6;
-  // A bucket being walked: the current chunk's rest, then the next chunks.
+  // A bucket being walked: its entries not yet returned.
   struct Head {
     const BookEntry* it;
     const BookEntry* end;
-    const Bucket::Chunk* next_chunk;
-    const Bucket::Chunk* chunks_end;
     // Moves past the current entry; false when the bucket is done.
-    bool Advance() {
-      if (++it != end) return true;
-      if (next_chunk == chunks_end) return false;
-      it = next_chunk->entries.data();
-      end = it + next_chunk->entries.size();
-      ++next_chunk;
-      if (next_chunk != chunks_end) __builtin_prefetch(next_chunk->entries.data());
-      return true;
-    }
+    bool Advance() { return ++it != end; }
   };
   // Orders heads so that std::*_heap keeps the smallest current entry on top.
   static bool Later(const Head& a, const Head& b) { return *b.it < *a.it; }

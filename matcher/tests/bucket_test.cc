@@ -1,6 +1,7 @@
-// Bucket: a priority-ordered run of book entries kept in chunks. Whatever the
-// order of inserts and removes, a walk over its chunks meets the entries in
-// (price, priority) order, and best() is the first one's price.
+// Bucket: the priority-ordered entries of one (role, location, seniority).
+// Whatever the order of inserts and removes, a walk meets the entries in
+// (price, priority) order, and best() is the first one's price; MergeCursor
+// walks several buckets as one.
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -22,27 +23,20 @@ BookEntry Entry(int64_t price, uint64_t priority) {
   return e;
 }
 
-// The bucket's entries as (price, priority) in walk order, checking the
-// chunk invariants on the way.
+// The bucket's entries as (price, priority) in walk order.
 std::vector<std::pair<int64_t, uint64_t>> Walk(const Bucket& b) {
   std::vector<std::pair<int64_t, uint64_t>> out;
-  for (const Bucket::Chunk& c : b.chunks()) {
-    EXPECT_FALSE(c.entries.empty());
-    EXPECT_LE(c.entries.size(), Bucket::kChunk);
-    EXPECT_EQ(c.last_price, c.entries.back().price);
-    EXPECT_EQ(c.last_priority, c.entries.back().priority);
-    for (const BookEntry& e : c.entries) out.emplace_back(e.price, e.priority);
-  }
+  for (const BookEntry& e : b.entries()) out.emplace_back(e.price, e.priority);
   return out;
 }
 
 TEST(Bucket, EmptyHasNoBestPrice) {
   Bucket b;
   EXPECT_EQ(b.best(), Bucket::kEmpty);
-  EXPECT_TRUE(b.chunks().empty());
+  EXPECT_EQ(b.size(), 0u);
 }
 
-TEST(Bucket, ManyInsertsAndRemovesKeepPriorityOrderAcrossChunks) {
+TEST(Bucket, ManyInsertsAndRemovesKeepPriorityOrder) {
   std::mt19937_64 rng(7);
   Bucket b;
   std::set<std::pair<int64_t, uint64_t>> model;
@@ -57,14 +51,13 @@ TEST(Bucket, ManyInsertsAndRemovesKeepPriorityOrderAcrossChunks) {
       model.erase(it);
     }
   }
-  EXPECT_GT(b.chunks().size(), 10u);
   const std::vector<std::pair<int64_t, uint64_t>> expected(model.begin(), model.end());
   EXPECT_EQ(Walk(b), expected);
   EXPECT_EQ(b.best(), expected.front().first);
   EXPECT_EQ(b.size(), expected.size());
 
   for (const auto& [price, priority] : expected) b.Remove(Entry(price, priority));
-  EXPECT_TRUE(b.chunks().empty());
+  EXPECT_EQ(b.size(), 0u);
   EXPECT_EQ(b.best(), Bucket::kEmpty);
 }
 
@@ -83,7 +76,7 @@ TEST(Bucket, RemovingAnAbsentEntryChangesNothing) {
   EXPECT_EQ(Walk(b), (std::vector<std::pair<int64_t, uint64_t>>{{10, 1}}));
 }
 
-TEST(MergeCursor, WalksSeveralChunkedBucketsInOneOrderWithoutDuplicates) {
+TEST(MergeCursor, WalksSeveralBucketsInOneOrderWithoutDuplicates) {
   // Two buckets of one location by seniority, sharing every third order (an
   // order listed under two locations appears in two buckets).
   Bucket five[kMaxSeniority];
