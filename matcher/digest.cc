@@ -148,14 +148,9 @@ uint64_t EngineState::Digest() const {
   h.Str("client_refs");
   std::vector<std::pair<std::pair<std::string_view, std::string_view>, uint64_t>> refs;
   refs.reserve(client_refs.size());
-  for (const auto& [key, first] : client_refs) {
-    ParticipantId p = 0;
-    for (int i = 0; i < 4; ++i) {
-      p |= static_cast<ParticipantId>(static_cast<unsigned char>(key[static_cast<size_t>(i)]))
-           << (8 * i);
-    }
-    refs.push_back({{ref.participant_id(p), std::string_view(key).substr(4)}, first});
-  }
+  client_refs.ForEach([&](ParticipantId p, std::string_view client_ref, uint64_t first) {
+    refs.push_back({{ref.participant_id(p), client_ref}, first});
+  });
   std::sort(refs.begin(), refs.end());
   for (const auto& [k, first] : refs) {
     h.Str(k.first);

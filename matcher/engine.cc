@@ -213,16 +213,12 @@ class CommandRun {
   // check has passed, so only accepted commands use up their client_ref.
   // Starts loading the idempotency slot while the fields are validated.
   void PrefetchClientRef(ParticipantId who, std::string_view client_ref) {
-    client_ref_key_ = EngineState::ClientRefKey(who, client_ref);
-    s_.client_refs.prefetch(client_ref_key_);
+    s_.client_refs.Prefetch(who, client_ref);
   }
 
   bool IsDuplicate(ParticipantId who, std::string_view client_ref) {
-    if (client_ref_key_.empty()) client_ref_key_ = EngineState::ClientRefKey(who, client_ref);
-    auto [it, inserted] = s_.client_refs.try_emplace(std::move(client_ref_key_), seq());
-    if (inserted) return false;
-    duplicate_of_ = it->second;
-    return true;
+    duplicate_of_ = s_.client_refs.FindOrAdd(who, client_ref, seq());
+    return duplicate_of_ != 0;
   }
 
   // ---- Shared field checks.
@@ -474,7 +470,7 @@ class CommandRun {
       out_.Emit(OrderAmended{Side::kOffer, off.id, remaining, rate, off.priority, c.client_ref});
       return std::nullopt;
     }
-    s_.book.Remove(slot, off, s_.ref.RegionOf(off.country));
+    s_.book.Remove(slot, off);
     off.remaining_milli = remaining;
     off.rate = rate;
     off.priority = seq();
@@ -507,7 +503,7 @@ class CommandRun {
     if (auto r = RequireOpen(order, c.offer_id, "offer_id")) return r;
     const uint32_t slot = order->slot;
     const uint64_t id = s_.book.offer(slot).id;
-    s_.book.Remove(slot, s_.book.offer(slot), s_.ref.RegionOf(s_.book.offer(slot).country));
+    s_.book.Remove(slot, s_.book.offer(slot));
     s_.book.CloseOffer(slot);
     out_.Emit(OrderClosed{Side::kOffer, id, CloseReason::kWithdrawn});
     return std::nullopt;
@@ -545,11 +541,7 @@ class CommandRun {
                                      want == LocationKind::kRegion ? "region" : "country"));
       }
     }
-    const LocationId old_parent = existing == kNoId ? kNoId : s_.ref.location(existing).parent;
     s_.ref.DefineLocation(kind, c.code, parent);
-    if (kind == LocationKind::kCountry && existing != kNoId && old_parent != parent) {
-      s_.book.MoveCountry(existing, old_parent, parent);  // offers are indexed by region
-    }
     out_.Emit(LocationDefined{&c});
     return std::nullopt;
   }
@@ -651,7 +643,6 @@ class CommandRun {
   const Command& cmd_;
   Emitter out_;
   uint64_t duplicate_of_ = 0;
-  std::string client_ref_key_;  // built once per command
 };
 
 }  // namespace internal

@@ -203,9 +203,9 @@ std::optional<uint64_t> Engine::FindClientRef(std::string_view participant,
                                               std::string_view client_ref) const {
   const internal::ParticipantId who = state_->ref.FindParticipant(participant);
   if (who == internal::kNoId) return std::nullopt;
-  const auto found = state_->client_refs.find(internal::EngineState::ClientRefKey(who, client_ref));
-  if (found == state_->client_refs.end()) return std::nullopt;
-  return found->second;
+  const uint64_t first = state_->client_refs.Find(who, client_ref);
+  if (first == 0) return std::nullopt;
+  return first;
 }
 
 }  // namespace market::matcher

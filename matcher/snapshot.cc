@@ -59,13 +59,11 @@ EngineSnapshot Engine::Snapshot() const {
     }
   }
 
-  for (const auto& [key, first] : s.client_refs) {
-    internal::ParticipantId p = 0;
-    for (size_t i = 0; i < 4; ++i) {
-      p |= static_cast<internal::ParticipantId>(static_cast<unsigned char>(key[i])) << (8 * i);
-    }
-    out.client_refs.push_back({std::string(ref.participant_id(p)), key.substr(4), first});
-  }
+  out.client_refs.reserve(s.client_refs.size());
+  s.client_refs.ForEach([&](internal::ParticipantId p, std::string_view client_ref,
+                            uint64_t first) {
+    out.client_refs.push_back({std::string(ref.participant_id(p)), std::string(client_ref), first});
+  });
   SortBy(out.client_refs,
          [](const EngineSnapshot::ClientRef& c) { return std::pair(c.participant, c.client_ref); });
   return out;
@@ -219,18 +217,19 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     for (const std::string& t : p.tags) o.tags.push_back(ref.InternTag(t));
     o.client_ref = p.client_ref;
     const uint32_t slot = s.book.NewOffer(std::move(o));
-    s.book.Insert(slot, s.book.offer(slot), ref.RegionOf(s.book.offer(slot).country));
+    s.book.Insert(slot, s.book.offer(slot));
   }
   for (const EngineSnapshot::ClosedOrder& c : snapshot.closed) {
     const auto owner = participant(c.owner);
     if (owner == kNoId) return invalid("snapshot closed order ", c.id, " has unknown owner");
     s.book.RecordClosed(c.id, owner, c.side);
   }
-  s.client_refs.reserve(snapshot.client_refs.size());
+  s.client_refs.Reserve(snapshot.client_refs.size());
   for (const EngineSnapshot::ClientRef& c : snapshot.client_refs) {
     const auto who = participant(c.participant);
     if (who == kNoId) return invalid("snapshot client_ref of unknown ", c.participant);
-    s.client_refs.emplace(EngineState::ClientRefKey(who, c.client_ref), c.sequence);
+    if (c.sequence == 0) return invalid("snapshot client_ref ", c.client_ref, " has sequence 0");
+    s.client_refs.FindOrAdd(who, c.client_ref, c.sequence);
   }
   return engine;
 }

@@ -11,6 +11,7 @@
 #include "matcher/command.h"
 #include "matcher/engine.h"
 #include "matcher/event.h"
+#include "matcher/internal/client_refs.h"
 #include "matcher/internal/contracts.h"
 #include "matcher/internal/order_book.h"
 #include "matcher/internal/reference_data.h"
@@ -46,16 +47,7 @@ class EngineState {
   ReferenceData ref;
   ContractRegistry contracts;
   OrderBook book;
-  // Idempotency keys: 4 bytes of participant id, then the client_ref.
-  absl::flat_hash_map<std::string, uint64_t> client_refs;
-
-  static std::string ClientRefKey(ParticipantId participant, std::string_view client_ref) {
-    std::string key(4 + client_ref.size(), '\0');
-    for (int i = 0; i < 4; ++i)
-      key[static_cast<size_t>(i)] = static_cast<char>(participant >> (8 * i));
-    key.replace(4, client_ref.size(), client_ref);
-    return key;
-  }
+  ClientRefs client_refs;  // idempotency keys
 
   // Matching (matching.cc). The order has been taken out of the buckets (or
   // never was in them); these walk the other side, fill, and then rest or

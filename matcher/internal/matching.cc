@@ -108,7 +108,14 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   // Plan.
   MergeCursor cursor;
   for (LocationId loc : r.locations) {
-    cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
+    const Location& l = ref.location(loc);
+    if (l.kind == LocationKind::kRegion) {
+      for (LocationId country : l.children) {
+        cursor.Add(book.Offers(r.role, country), r.min_seniority, kMaxSeniority, r.max_rate);
+      }
+    } else {
+      cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
+    }
   }
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
@@ -157,7 +164,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
     }
   }
   for (uint32_t s : exhausted) {
-    book.Remove(s, book.offer(s), ref.RegionOf(book.offer(s).country));
+    book.Remove(s, book.offer(s));
     book.CloseOffer(s);
   }
 
@@ -227,7 +234,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
     book.CloseOffer(slot);
     out.Emit(OrderClosed{Side::kOffer, id, CloseReason::kIocRemainder});
   } else {
-    book.Insert(slot, o, ref.RegionOf(o.country));
+    book.Insert(slot, o);
   }
 }
 

@@ -130,29 +130,18 @@ void OrderBook::Remove(uint32_t slot, const RestingRequest& r) {
   for (LocationId loc : r.locations) request_index_.At(r.role, loc)[s].Remove(e);
 }
 
-void OrderBook::Insert(uint32_t slot, const RestingOffer& o, LocationId region) {
+void OrderBook::Insert(uint32_t slot, const RestingOffer& o) {
   const BookEntry e = EntryOf(slot, o);
   const auto s = static_cast<size_t>(o.seniority - 1);
   offer_index_.At(o.role, o.country)[s].Insert(e);
-  if (region != kNoId) offer_index_.At(o.role, region)[s].Insert(e);
   if (o.hub != kNoId) offer_index_.At(o.role, o.hub)[s].Insert(e);
 }
 
-void OrderBook::Remove(uint32_t slot, const RestingOffer& o, LocationId region) {
+void OrderBook::Remove(uint32_t slot, const RestingOffer& o) {
   const BookEntry e = EntryOf(slot, o);
   const auto s = static_cast<size_t>(o.seniority - 1);
   offer_index_.At(o.role, o.country)[s].Remove(e);
-  if (region != kNoId) offer_index_.At(o.role, region)[s].Remove(e);
   if (o.hub != kNoId) offer_index_.At(o.role, o.hub)[s].Remove(e);
-}
-
-void OrderBook::MoveCountry(LocationId country, LocationId from, LocationId to) {
-  for (uint32_t slot = 0; slot < offers_.size(); ++slot) {
-    const RestingOffer& o = offers_[slot];
-    if (o.id == 0 || o.country != country || !orders_[o.id - 1].open) continue;
-    Remove(slot, o, from);
-    Insert(slot, o, to);
-  }
 }
 
 }  // namespace market::matcher::internal

@@ -2,12 +2,12 @@
 //
 // Index design (see matcher/README.md): every resting order sits in small
 // priority-ordered buckets keyed by (role, seniority, location):
-//   offers:   (role, seniority, L) for its country, its country's region and,
-//             with a hub, its hub;
+//   offers:   (role, seniority, country) and, with a hub, (role, seniority, hub);
 //   requests: (role, min_seniority, L) for each distinct location L it lists.
 // An incoming request visits, for each seniority it accepts, the offer buckets
-// of each location it lists; an incoming offer visits, for each min_seniority
-// it satisfies, the request buckets of its region, country and hub. Buckets
+// of the countries its listed regions hold now, of its listed countries and
+// of its listed hubs; an incoming offer visits, for each min_seniority it
+// satisfies, the request buckets of its region, country and hub. Buckets
 // whose best order is already past the incoming order's price are skipped.
 // A MergeCursor walks those few buckets in one priority order, so a command
 // touches only candidates of its role and allowed locations.
@@ -272,16 +272,11 @@ class OrderBook {
   static BookEntry EntryOf(uint32_t slot, const RestingRequest& r);
   static BookEntry EntryOf(uint32_t slot, const RestingOffer& o);
 
-  // Bucket membership. An offer is indexed under its country, its hub and
-  // `region`, the region its country belongs to (the caller's reference
-  // data); Remove takes the region it was inserted with.
+  // Bucket membership.
   void Insert(uint32_t request_slot, const RestingRequest& r);
   void Remove(uint32_t request_slot, const RestingRequest& r);
-  void Insert(uint32_t offer_slot, const RestingOffer& o, LocationId region);
-  void Remove(uint32_t offer_slot, const RestingOffer& o, LocationId region);
-  // Re-indexes the open offers of `country` from `from` to `to` (its region
-  // changed).
-  void MoveCountry(LocationId country, LocationId from, LocationId to);
+  void Insert(uint32_t offer_slot, const RestingOffer& o);
+  void Remove(uint32_t offer_slot, const RestingOffer& o);
 
   // The buckets of (role, loc) by seniority (nullptr when none): offers of
   // exactly that seniority; requests of exactly that min_seniority.
