@@ -123,28 +123,30 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   const BookEntry incoming = OrderBook::EntryOf(slot, r);
   absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
   int64_t remaining = r.remaining_milli;
-  while (remaining > 0) {
-    const BookEntry* key = cursor.Next();
-    if (key == nullptr || key->price > r.max_rate) break;
-    if (!EntriesPass(incoming, *key)) continue;
-    ContractId pair = kNoId;
-    for (const auto& [vendor, id] : sponsor_contracts) {
-      if (vendor == key->party) pair = id;
+  auto contract_with = [&](ParticipantId vendor) {
+    for (const auto& [v, id] : sponsor_contracts) {
+      if (v == vendor) return id;
     }
-    if (pair == kNoId) continue;
-    const RestingOffer& o = book.offer(key->slot);
-    if (!TagsAndAllowlistPass(r, o)) continue;
+    return kNoId;
+  };
+  auto keep = [&](const BookEntry& key) {
+    return EntriesPass(incoming, key) && contract_with(key.party) != kNoId;
+  };
+  cursor.Walk(r.max_rate, keep, [&](const BookEntry& key) {
+    const ContractId pair = contract_with(key.party);
+    const RestingOffer& o = book.offer(key.slot);
+    if (!TagsAndAllowlistPass(r, o)) return true;
     const Contract& c = contracts.get(pair);
-    if (!c.active) continue;
+    if (!c.active) return true;
     const int64_t headroom = c.headroom_milli() - usage.Of(pair);
     const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
-    if (q == 0 || !WithinCap(c, r, o)) continue;
-    const ContractId cid = pair;
-    plan.push_back(PlannedFill{key->slot, q, cid});
-    usage.Add(cid, q);
+    if (q == 0 || !WithinCap(c, r, o)) return true;
+    plan.push_back(PlannedFill{key.slot, q, pair});
+    usage.Add(pair, q);
     if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
     remaining -= q;
-  }
+    return remaining > 0;
+  });
 
   if (aon && remaining > 0) {
     const uint64_t id = r.id;
@@ -193,24 +195,22 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   PlannedUsage usage;
   const BookEntry incoming = OrderBook::EntryOf(slot, o);
   int64_t remaining = o.remaining_milli;
-  while (remaining > 0) {
-    const BookEntry* key = cursor.Next();
-    if (key == nullptr || -key->price < o.rate) break;
-    if (!EntriesPass(*key, incoming)) continue;
-    const ContractId pair = contracts.FindPair(key->party, o.vendor);
-    if (pair == kNoId) continue;
-    const RestingRequest& r = book.request(key->slot);
-    if (key->flags != 0 && !TagsAndAllowlistPass(r, o)) continue;
+  auto keep = [&](const BookEntry& key) { return EntriesPass(key, incoming); };
+  cursor.Walk(-o.rate, keep, [&](const BookEntry& key) {
+    const ContractId pair = contracts.FindPair(key.party, o.vendor);
+    if (pair == kNoId) return true;
+    const RestingRequest& r = book.request(key.slot);
+    if (key.flags != 0 && !TagsAndAllowlistPass(r, o)) return true;
     const Contract& c = contracts.get(pair);
-    if (!c.active) continue;
+    if (!c.active) return true;
     const int64_t headroom = c.headroom_milli() - usage.Of(pair);
     const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
-    if (q == 0 || !WithinCap(c, r, o)) continue;
-    const ContractId cid = pair;
-    plan.push_back(PlannedFill{key->slot, q, cid});
-    usage.Add(cid, q);
+    if (q == 0 || !WithinCap(c, r, o)) return true;
+    plan.push_back(PlannedFill{key.slot, q, pair});
+    usage.Add(pair, q);
     remaining -= q;
-  }
+    return remaining > 0;
+  });
 
   absl::InlinedVector<uint32_t, 8> filled;
   for (const PlannedFill& f : plan) {

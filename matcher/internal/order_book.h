@@ -182,16 +182,49 @@ class MergeCursor {
     }
   }
 
-  // The next entry, or nullptr at the end. A few heads are scanned; more are
-  // kept in a binary heap ordered by their current entry.
-  const BookEntry* Next() {
-    while (true) {
-      const BookEntry* entry = heads_.size() <= kLinearHeads ? NextLinear() : NextFromHeap();
-      if (entry == nullptr) return nullptr;
-      if (have_last_ && entry->priority == last_priority_) continue;
-      have_last_ = true;
-      last_priority_ = entry->priority;
-      return entry;
+  // Calls visit(e) for the entries of price at most `limit` that keep(e)
+  // accepts, in (price, priority) order, once per order, until visit returns
+  // false. keep must depend on the entry alone (the order's static fields):
+  // each bucket skips the entries it rejects on its own, a sequential scan,
+  // so only accepted entries take part in the merge.
+  template <typename Keep, typename Visit>
+  void Walk(int64_t limit, Keep&& keep, Visit&& visit) {
+    // Position every head on its first accepted entry; drop the done ones.
+    auto settle = [&](Head& h) {
+      while (h.it != h.end && h.it->price <= limit && !keep(*h.it)) ++h.it;
+      return h.it != h.end && h.it->price <= limit;
+    };
+    size_t live = 0;
+    for (Head& h : heads_) {
+      if (settle(h)) heads_[live++] = h;
+    }
+    heads_.resize(live);
+    const bool use_heap = heads_.size() > kLinearHeads;
+    if (use_heap) std::make_heap(heads_.begin(), heads_.end(), Later);
+    bool have_last = false;
+    uint64_t last_priority = 0;
+    while (!heads_.empty()) {
+      // The head with the smallest current entry, moved to the back.
+      if (use_heap) {
+        std::pop_heap(heads_.begin(), heads_.end(), Later);
+      } else {
+        size_t best = 0;
+        for (size_t i = 1; i < heads_.size(); ++i) {
+          if (*heads_[i].it < *heads_[best].it) best = i;
+        }
+        std::swap(heads_[best], heads_.back());
+      }
+      Head& top = heads_.back();
+      const BookEntry* e = top.it++;
+      if (!settle(top)) {
+        heads_.pop_back();
+      } else if (use_heap) {
+        std::push_heap(heads_.begin(), heads_.end(), Later);
+      }
+      if (have_last && e->priority == last_priority) continue;  // met twice
+      have_last = true;
+      last_priority = e->priority;
+      if (!visit(*e)) return;
     }
   }
 
@@ -201,47 +234,11 @@ class MergeCursor {
   struct Head {
     const BookEntry* it;
     const BookEntry* end;
-    // Moves past the current entry; false when the bucket is done.
-    bool Advance() { return ++it != end; }
   };
   // Orders heads so that std::*_heap keeps the smallest current entry on top.
   static bool Later(const Head& a, const Head& b) { return *b.it < *a.it; }
 
-  const BookEntry* NextLinear() {
-    size_t best = heads_.size();
-    for (size_t i = 0; i < heads_.size(); ++i) {
-      if (best == heads_.size() || *heads_[i].it < *heads_[best].it) best = i;
-    }
-    if (best == heads_.size()) return nullptr;
-    const BookEntry* entry = heads_[best].it;
-    if (!heads_[best].Advance()) {
-      heads_[best] = heads_.back();
-      heads_.pop_back();
-    }
-    return entry;
-  }
-
-  const BookEntry* NextFromHeap() {
-    if (!heap_ready_) {
-      std::make_heap(heads_.begin(), heads_.end(), Later);  // every head is non-empty
-      heap_ready_ = true;
-    }
-    if (heads_.empty()) return nullptr;
-    std::pop_heap(heads_.begin(), heads_.end(), Later);
-    Head& top = heads_.back();
-    const BookEntry* entry = top.it;
-    if (!top.Advance()) {
-      heads_.pop_back();
-    } else {
-      std::push_heap(heads_.begin(), heads_.end(), Later);
-    }
-    return entry;
-  }
-
   absl::InlinedVector<Head, 16> heads_;
-  bool heap_ready_ = false;
-  bool have_last_ = false;
-  uint64_t last_priority_ = 0;
 };
 
 // Slabs of open orders, the id map and the bucket indexes.

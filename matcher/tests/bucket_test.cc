@@ -89,11 +89,48 @@ TEST(MergeCursor, WalksSeveralBucketsInOneOrderWithoutDuplicates) {
     all.emplace(price, priority);
   }
   MergeCursor cursor;
-  cursor.Add(five, 1, 2, 50);  // both best prices are 0, within 50
+  cursor.Add(five, 1, 2, 200);  // both best prices are 0, within 200
   std::vector<std::pair<int64_t, uint64_t>> walked;
-  while (const BookEntry* e = cursor.Next()) walked.emplace_back(e->price, e->priority);
+  cursor.Walk(
+      200, [](const BookEntry&) { return true; },
+      [&](const BookEntry& e) {
+        walked.emplace_back(e.price, e.priority);
+        return true;
+      });
   const std::vector<std::pair<int64_t, uint64_t>> expected(all.begin(), all.end());
   EXPECT_EQ(walked, expected);
+}
+
+// Many buckets (more than the cursor scans linearly), a filter and a price
+// limit: the walk meets exactly the accepted entries up to the limit, in
+// order, and stops when told to.
+TEST(MergeCursor, WalkSkipsRejectedEntriesStopsAtTheLimitAndWhenTold) {
+  Bucket books[4][kMaxSeniority];
+  std::set<std::pair<int64_t, uint64_t>> accepted;
+  for (uint64_t priority = 1; priority <= 2000; ++priority) {
+    const auto price = static_cast<int64_t>((priority * 7919) % 500);
+    BookEntry e = Entry(price, priority);
+    e.tags = static_cast<uint32_t>(priority % 3);  // accepted: tags == 0
+    books[priority % 4][priority % kMaxSeniority].Insert(e);
+    if (e.tags == 0 && price <= 300) accepted.emplace(price, priority);
+  }
+  auto walk = [&](size_t stop_after) {
+    MergeCursor cursor;
+    for (auto& five : books) cursor.Add(five, 1, kMaxSeniority, 300);
+    std::vector<std::pair<int64_t, uint64_t>> walked;
+    cursor.Walk(
+        300, [](const BookEntry& e) { return e.tags == 0; },
+        [&](const BookEntry& e) {
+          walked.emplace_back(e.price, e.priority);
+          return walked.size() < stop_after;
+        });
+    return walked;
+  };
+  const std::vector<std::pair<int64_t, uint64_t>> expected(accepted.begin(), accepted.end());
+  EXPECT_EQ(walk(SIZE_MAX), expected);
+  const std::vector<std::pair<int64_t, uint64_t>> first_ten(expected.begin(),
+                                                            expected.begin() + 10);
+  EXPECT_EQ(walk(10), first_ten);
 }
 
 }  // namespace
