@@ -30,6 +30,10 @@ ContractId ContractRegistry::Create(std::string_view contract_id, ParticipantId 
   by_pair_.emplace(PairKey(sponsor, vendor), id);
   if (by_sponsor_.size() <= sponsor) by_sponsor_.resize(sponsor + 1);
   by_sponsor_[sponsor].emplace_back(vendor, id);
+  if (sponsors_of_vendor_.size() <= vendor) sponsors_of_vendor_.resize(vendor + 1);
+  std::vector<uint64_t>& bits = sponsors_of_vendor_[vendor];
+  if (bits.size() <= sponsor / 64) bits.resize(sponsor / 64 + 1);
+  bits[sponsor / 64] |= uint64_t{1} << (sponsor % 64);
   return id;
 }
 

@@ -48,6 +48,13 @@ class ContractRegistry {
     auto it = by_pair_.find(PairKey(sponsor, vendor));
     return it == by_pair_.end() ? kNoId : it->second;
   }
+  // Whether the pair has a contract (active or not): one bit test, for the
+  // walk's filters.
+  bool HasPair(ParticipantId sponsor, ParticipantId vendor) const {
+    if (vendor >= sponsors_of_vendor_.size()) return false;
+    const std::vector<uint64_t>& bits = sponsors_of_vendor_[vendor];
+    return sponsor / 64 < bits.size() && (bits[sponsor / 64] >> (sponsor % 64) & 1) != 0;
+  }
   // The (vendor, contract) pairs of a sponsor, for walks on its behalf.
   using VendorContracts = absl::InlinedVector<std::pair<ParticipantId, ContractId>, 8>;
   const VendorContracts& OfSponsor(ParticipantId sponsor) const {
@@ -68,6 +75,7 @@ class ContractRegistry {
   absl::flat_hash_map<std::string, ContractId> by_id_;
   absl::flat_hash_map<uint64_t, ContractId> by_pair_;
   std::vector<VendorContracts> by_sponsor_;
+  std::vector<std::vector<uint64_t>> sponsors_of_vendor_;  // [vendor]: bit per sponsor
 };
 
 }  // namespace market::matcher::internal

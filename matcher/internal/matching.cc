@@ -195,7 +195,9 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   PlannedUsage usage;
   const BookEntry incoming = OrderBook::EntryOf(slot, o);
   int64_t remaining = o.remaining_milli;
-  auto keep = [&](const BookEntry& key) { return EntriesPass(key, incoming); };
+  auto keep = [&](const BookEntry& key) {
+    return EntriesPass(key, incoming) && contracts.HasPair(key.party, o.vendor);
+  };
   cursor.Walk(-o.rate, keep, [&](const BookEntry& key) {
     const ContractId pair = contracts.FindPair(key.party, o.vendor);
     if (pair == kNoId) return true;
