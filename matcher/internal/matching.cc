@@ -107,16 +107,20 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
 
   // Plan.
   MergeCursor cursor;
-  for (LocationId loc : r.locations) {
-    const Location& l = ref.location(loc);
-    if (l.kind == LocationKind::kRegion) {
-      for (LocationId country : l.children) {
-        cursor.Add(book.Offers(r.role, country), r.min_seniority, kMaxSeniority, r.max_rate);
+  auto each_bucket_set = [&](auto&& f) {
+    for (LocationId loc : r.locations) {
+      const Location& l = ref.location(loc);
+      if (l.kind == LocationKind::kRegion) {
+        for (LocationId country : l.children) f(book.Offers(r.role, country));
+      } else {
+        f(book.Offers(r.role, loc));
       }
-    } else {
-      cursor.Add(book.Offers(r.role, loc), r.min_seniority, kMaxSeniority, r.max_rate);
     }
-  }
+  };
+  each_bucket_set(
+      [&](const Bucket* five) { MergeCursor::Prefetch(five, r.min_seniority, kMaxSeniority); });
+  each_bucket_set(
+      [&](const Bucket* five) { cursor.Add(five, r.min_seniority, kMaxSeniority, r.max_rate); });
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
   const ContractRegistry::VendorContracts& sponsor_contracts = contracts.OfSponsor(r.sponsor);
