@@ -6,15 +6,14 @@ namespace market::matcher::internal {
 namespace {
 
 template <typename T>
-uint32_t TakeSlot(std::vector<T>& slab, std::vector<uint32_t>& free, T&& value) {
+uint32_t TakeSlot(Slab<T>& slab, std::vector<uint32_t>& free, T&& value) {
   if (!free.empty()) {
     const uint32_t slot = free.back();
     free.pop_back();
     slab[slot] = std::move(value);
     return slot;
   }
-  slab.push_back(std::move(value));
-  return static_cast<uint32_t>(slab.size() - 1);
+  return static_cast<uint32_t>(slab.push_back(std::move(value)));
 }
 
 }  // namespace

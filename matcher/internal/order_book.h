@@ -27,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "matcher/internal/reference_data.h"
+#include "matcher/internal/slab.h"
 #include "matcher/units.h"
 
 namespace market::matcher::internal {
@@ -304,9 +305,9 @@ class OrderBook {
   const std::deque<OrderRef>& orders() const { return orders_; }
 
  private:
-  std::vector<RestingRequest> requests_;
+  Slab<RestingRequest> requests_;
   std::vector<uint32_t> free_requests_;
-  std::vector<RestingOffer> offers_;
+  Slab<RestingOffer> offers_;
   std::vector<uint32_t> free_offers_;
   OrderRef& Record(uint64_t id);  // grows the table up to id; defined in .cc
   std::deque<OrderRef> orders_;   // chunked: growing never copies the table
