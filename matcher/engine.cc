@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "matcher/internal/command_fields.h"
 #include "matcher/internal/engine_state.h"
 #include "matcher/internal/text.h"
 #include "matcher/units.h"
@@ -94,40 +95,6 @@ Check ParseTimeInForce(int32_t raw, TimeInForce* out) {
   if (raw < 0 || raw > 2) return Invalid("time_in_force", "unknown time_in_force");
   *out = raw == 0 ? TimeInForce::kGtc : static_cast<TimeInForce>(raw);
   return std::nullopt;
-}
-
-// Who acts. Anything but these four forms is an unknown principal.
-struct Principal {
-  enum class Kind : uint8_t { kAdmin, kOps, kSponsor, kVendor, kUnknown };
-  Kind kind = Kind::kUnknown;
-  std::string_view id;
-};
-
-Principal ParsePrincipal(std::string_view p) {
-  constexpr std::string_view kSponsor = "sponsor:";
-  constexpr std::string_view kVendor = "vendor:";
-  if (p == "admin") return {Principal::Kind::kAdmin, {}};
-  if (p == "ops") return {Principal::Kind::kOps, {}};
-  if (p.substr(0, kSponsor.size()) == kSponsor) {
-    return {Principal::Kind::kSponsor, p.substr(kSponsor.size())};
-  }
-  if (p.substr(0, kVendor.size()) == kVendor) {
-    return {Principal::Kind::kVendor, p.substr(kVendor.size())};
-  }
-  return {};
-}
-
-// "R<sequence>" / "O<sequence>" in canonical decimal, or 0.
-uint64_t ParseOrderId(std::string_view id, char prefix) {
-  if (id.size() < 2 || id.size() > 21 || id[0] != prefix || id[1] == '0') return 0;
-  uint64_t v = 0;
-  for (char c : id.substr(1)) {
-    if (c < '0' || c > '9') return 0;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return 0;
-    v = v * 10 + digit;
-  }
-  return v;
 }
 
 }  // namespace
@@ -282,6 +249,10 @@ class CommandRun {
   Check Apply(const EmptyBody&) { return Invalid("body", "the command has no body"); }
 
   Check Apply(const SubmitRequest& c) {
+    // Start loading every code's table slot before the first lookup.
+    s_.ref.PrefetchParticipant(ParsePrincipal(cmd_.principal).id);
+    s_.ref.PrefetchRole(c.role);
+    for (const std::string& loc : c.locations) s_.ref.PrefetchLocation(loc);
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kSponsor, &who)) return r;
     if (auto r = RequireOwnId(c.sponsor_id, "sponsor_id", who)) return r;
@@ -358,6 +329,12 @@ class CommandRun {
   }
 
   Check Apply(const PublishOffer& c) {
+    // Start loading every code's table slot before the first lookup.
+    s_.ref.PrefetchParticipant(ParsePrincipal(cmd_.principal).id);
+    s_.ref.PrefetchRole(c.role);
+    s_.ref.PrefetchLocation(c.country);
+    if (!c.hub.empty()) s_.ref.PrefetchLocation(c.hub);
+    for (const std::string& t : c.tags) s_.ref.PrefetchTag(t);
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kVendor, &who)) return r;
     if (auto r = RequireOwnId(c.vendor_id, "vendor_id", who)) return r;
@@ -663,6 +640,8 @@ Outcome Engine::RejectMalformed(uint64_t sequence, std::string_view field, std::
   sink.OnEvent(0, CommandRejected{RejectCode::kInvalidArgument, field, message});
   return Outcome{Outcome::Kind::kRejected, 1, 0};
 }
+
+void Engine::ReserveClientRefs(size_t keys) { state_->client_refs.Reserve(keys); }
 
 uint64_t Engine::last_sequence() const { return state_->last_sequence; }
 uint64_t Engine::StateDigest() const { return state_->Digest(); }

@@ -53,6 +53,23 @@ class Engine {
   Outcome RejectMalformed(uint64_t sequence, std::string_view field, std::string_view message,
                           EventSink& sink);
 
+  // Hints for a caller that knows the commands to come (a sequencer's group,
+  // a replay, a benchmark): each starts loading memory that Execute of that
+  // command will read, so that its cache misses overlap the work before it.
+  // kCodes (issue two commands ahead) loads the table slots of its codes;
+  // kState (one command ahead, after kCodes) resolves them and loads its
+  // idempotency slot, its order record and the headers of the buckets it
+  // walks and joins. Hints only: no effect on state, events or digest,
+  // whatever the order or number of calls (prefetch.cc).
+  enum class PrefetchStage : uint8_t { kCodes, kState };
+  void Prefetch(const Command& upcoming, PrefetchStage stage) const;
+
+  // Sizes the idempotency index for `keys` client_refs in all (accepted
+  // orders and amends), so that reaching that many never rehashes it: a
+  // rehash moves every key with a cache miss each, one command paying for
+  // all of them. Optional; the index grows on demand beyond.
+  void ReserveClientRefs(size_t keys);
+
   uint64_t last_sequence() const;
 
   // A hash over the whole engine state in a canonical order (reference data,

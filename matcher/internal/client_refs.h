@@ -2,16 +2,15 @@
 // the sequence of the command that first used it.
 //
 // Keys are kept once, in append order, in chunked storage that never moves
-// (so growing it never copies it). The hash index holds one 8-byte word a
-// key: 32 bits of the key's hash and the key's entry number. A probe for a
-// new key touches the index alone; an entry is read only when those 32 hash
-// bits agree, that is, almost only for a true duplicate. Rehashing reads no
-// entry either. So the table every accepted command probes is about 9 bytes
-// a key instead of the ~45 of a map of strings, and stays in cache far
-// longer.
+// (so growing it never copies it). The index is an open-addressing table of
+// 8-byte words, linear probing: 32 bits of the key's hash and the key's entry
+// number + 1 (0 marks an empty slot). A probe for a new key touches the index
+// alone, usually one cache line, which Prefetch can load ahead; an entry is
+// read only when those 32 hash bits agree, that is, almost only for a true
+// duplicate. Rehashing reads no entry either.
 //
-// Invariants: entries are never removed; the index holds each entry once.
-// At most 2^32 keys (an index word has 32 bits for the entry number).
+// Invariants: entries are never removed; the index holds each entry once and
+// is at most two-thirds full. At most 2^32 - 1 keys.
 #pragma once
 
 #include <cstdint>
@@ -20,15 +19,14 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "matcher/internal/reference_data.h"
 
 namespace market::matcher::internal {
 
 class ClientRefs {
  public:
-  ClientRefs();
-  ClientRefs(const ClientRefs&) = delete;  // the index's functors point here
+  ClientRefs() = default;
+  ClientRefs(const ClientRefs&) = delete;  // entries point into text_blocks_
   ClientRefs& operator=(const ClientRefs&) = delete;
 
   // The sequence that first used the key; 0 (none) after recording
@@ -36,9 +34,12 @@ class ClientRefs {
   uint64_t FindOrAdd(ParticipantId participant, std::string_view client_ref, uint64_t sequence);
   // The sequence that first used the key, or 0.
   uint64_t Find(ParticipantId participant, std::string_view client_ref) const;
-  // Starts loading the index slot of the key (a hint; no effect).
-  void Prefetch(ParticipantId participant, std::string_view client_ref) const;
-  void Reserve(size_t keys) { index_.reserve(keys); }
+  // Starts loading the index slot where a probe for the key begins (a hint).
+  void Prefetch(ParticipantId participant, std::string_view client_ref) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(HashOf(participant, client_ref))]);
+  }
+  // Sizes the index for `keys` keys, so that growing to them never rehashes.
+  void Reserve(size_t keys);
   size_t size() const { return entries_.size(); }
 
   // Calls f(participant, client_ref, sequence) for every key, in the order
@@ -55,45 +56,29 @@ class ClientRefs {
     uint32_t size;
     ParticipantId participant;
   };
-  // A key being looked up, with its hash.
-  struct Probe {
-    ParticipantId participant;
-    std::string_view text;
-    uint64_t hash;
-  };
-  // An index word: the upper 32 bits of the key's hash, then its entry number.
-  static uint64_t Word(uint64_t hash, uint32_t entry) { return (hash & ~0xffffffffULL) | entry; }
   static uint64_t HashOf(ParticipantId participant, std::string_view text);
-  // The hash absl sees: a bijective mix of the 32 stored bits, so that both
-  // its bucket and its control bits come from all of them.
-  static size_t Mixed(uint64_t upper) {
-    uint64_t x = upper >> 32;
+  // A slot word: the upper 32 bits of the key's hash, then entry number + 1.
+  static uint64_t Word(uint64_t hash, uint32_t entry) {
+    return (hash & ~0xffffffffULL) | (uint64_t{entry} + 1);
+  }
+  // The first slot to probe for a hash (or a word: the same upper bits).
+  size_t Home(uint64_t hash) const {
+    uint64_t x = hash >> 32;
     x ^= x >> 16;
     x *= 0x45d9f3b3335b369ULL;
     x ^= x >> 29;
-    return static_cast<size_t>(x);
+    return static_cast<size_t>(x) & (slots_.size() - 1);
   }
-
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(uint64_t word) const { return Mixed(word); }
-    size_t operator()(const Probe& p) const { return Mixed(p.hash); }
-  };
-  struct Eq {
-    using is_transparent = void;
-    const ClientRefs* owner;
-    bool operator()(uint64_t a, uint64_t b) const { return a == b; }
-    bool operator()(uint64_t word, const Probe& p) const { return owner->Matches(word, p); }
-    bool operator()(const Probe& p, uint64_t word) const { return owner->Matches(word, p); }
-  };
-  bool Matches(uint64_t word, const Probe& p) const;
+  // The slot holding the key, or the empty slot where it would go.
+  size_t Probe(ParticipantId participant, std::string_view text, uint64_t hash) const;
+  void Rehash(size_t slots);
   const char* Store(std::string_view text);
 
   std::deque<Entry> entries_;  // chunked: growing never copies it
   std::vector<std::unique_ptr<char[]>> text_blocks_;
   size_t block_used_ = 0;
   size_t block_size_ = 0;
-  absl::flat_hash_set<uint64_t, Hash, Eq> index_;
+  std::vector<uint64_t> slots_;  // power-of-two size, or empty
 };
 
 }  // namespace market::matcher::internal

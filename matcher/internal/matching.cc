@@ -119,8 +119,10 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   };
   each_bucket_set(
       [&](const Bucket* five) { MergeCursor::Prefetch(five, r.min_seniority, kMaxSeniority); });
+  if (tif != TimeInForce::kIoc) book.PrefetchInsert(r, false);
   each_bucket_set(
       [&](const Bucket* five) { cursor.Add(five, r.min_seniority, kMaxSeniority, r.max_rate); });
+  if (tif != TimeInForce::kIoc) book.PrefetchInsert(r, true);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
   const ContractRegistry::VendorContracts& sponsor_contracts = contracts.OfSponsor(r.sponsor);
@@ -190,11 +192,13 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   RestingOffer& o = book.offer(slot);
 
   MergeCursor cursor;
+  if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, false);
   const LocationId region = ref.RegionOf(o.country);
   if (region != kNoId)
     cursor.Add(book.Requests(o.role, region), kMinSeniority, o.seniority, -o.rate);
   cursor.Add(book.Requests(o.role, o.country), kMinSeniority, o.seniority, -o.rate);
   if (o.hub != kNoId) cursor.Add(book.Requests(o.role, o.hub), kMinSeniority, o.seniority, -o.rate);
+  if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, true);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
   const BookEntry incoming = OrderBook::EntryOf(slot, o);

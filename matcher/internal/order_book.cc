@@ -117,6 +117,36 @@ void OrderBook::CloseOffer(uint32_t slot) {
   free_offers_.push_back(slot);
 }
 
+namespace {
+
+// How much of a bucket an insert is expected to read: its binary search and
+// the entries it moves.
+constexpr size_t kInsertPrefetchBytes = 1024;
+
+void PrefetchBucket(const Bucket* b, bool entries) {
+  if (entries) {
+    b->PrefetchEntries(kInsertPrefetchBytes);
+  } else {
+    __builtin_prefetch(b);
+  }
+}
+
+}  // namespace
+
+void OrderBook::PrefetchInsert(const RestingRequest& r, bool entries) const {
+  const auto s = static_cast<size_t>(r.min_seniority - 1);
+  for (LocationId loc : r.locations) {
+    if (const Bucket* five = request_index_.Find(r.role, loc)) PrefetchBucket(five + s, entries);
+  }
+}
+
+void OrderBook::PrefetchInsert(const RestingOffer& o, bool entries) const {
+  const auto s = static_cast<size_t>(o.seniority - 1);
+  if (const Bucket* five = offer_index_.Find(o.role, o.country)) PrefetchBucket(five + s, entries);
+  if (o.hub == kNoId) return;
+  if (const Bucket* five = offer_index_.Find(o.role, o.hub)) PrefetchBucket(five + s, entries);
+}
+
 void OrderBook::Insert(uint32_t slot, const RestingRequest& r) {
   const BookEntry e = EntryOf(slot, r);
   const auto s = static_cast<size_t>(r.min_seniority - 1);

@@ -125,6 +125,12 @@ class Bucket {
   int64_t best() const { return best_; }
   const std::vector<BookEntry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
+  // Starts loading the entries, up to `bytes` of them (a hint).
+  void PrefetchEntries(size_t bytes) const {
+    const char* p = reinterpret_cast<const char*>(entries_.data());
+    const char* end = p + std::min(entries_.size() * sizeof(BookEntry), bytes);
+    for (; p < end; p += 64) __builtin_prefetch(p);
+  }
   // Adds e unless an entry of its priority is there; removes e if there.
   void Insert(const BookEntry& e);
   void Remove(const BookEntry& e);
@@ -153,6 +159,14 @@ class SideIndex {
   uint32_t locations_ = 0;
   std::vector<Bucket> buckets_;
 };
+
+// Starts loading every cache line of *p.
+template <typename T>
+void PrefetchLines(const T* p) {
+  const char* bytes = reinterpret_cast<const char*>(p);
+  for (size_t i = 0; i < sizeof(T); i += 64) __builtin_prefetch(bytes + i);
+  __builtin_prefetch(bytes + sizeof(T) - 1);
+}
 
 // Every order ever accepted: who owns it and whether it is still open.
 struct OrderRef {
@@ -285,6 +299,42 @@ class OrderBook {
   // The bucket entry of an open order, as inserted.
   static BookEntry EntryOf(uint32_t slot, const RestingRequest& r);
   static BookEntry EntryOf(uint32_t slot, const RestingOffer& o);
+
+  // Prefetch hints for a command to come (a hint each; no effect on the book):
+  // the record slot the next NewRequest / NewOffer fills,
+  void PrefetchNewRequest() const {
+    if (!free_requests_.empty()) PrefetchLines(&requests_[free_requests_.back()]);
+  }
+  void PrefetchNewOffer() const {
+    if (!free_offers_.empty()) PrefetchLines(&offers_[free_offers_.back()]);
+  }
+  // the order's entry in the id table, and then its record,
+  void PrefetchOrderRef(uint64_t id) const {
+    if (id != 0 && id <= orders_.size()) __builtin_prefetch(&orders_[id - 1]);
+  }
+  void PrefetchRecord(uint64_t id) const {
+    const OrderRef* o = Find(id);
+    if (o == nullptr || !o->open) return;
+    if (o->side == Side::kRequest) {
+      PrefetchLines(&requests_[o->slot]);
+    } else {
+      PrefetchLines(&offers_[o->slot]);
+    }
+  }
+  // and the headers of the buckets of (role, loc) for seniorities lo..hi.
+  void PrefetchRequestBuckets(RoleId role, LocationId loc, int32_t lo, int32_t hi) const {
+    MergeCursor::Prefetch(request_index_.Find(role, loc), lo, hi);
+  }
+  void PrefetchOfferBuckets(RoleId role, LocationId loc, int32_t lo, int32_t hi) const {
+    MergeCursor::Prefetch(offer_index_.Find(role, loc), lo, hi);
+  }
+
+  // Starts loading what Insert of the order will read, in two steps: with
+  // `entries` false the headers of its buckets; with `entries` true (once
+  // the headers have had time to arrive) the start of each bucket's entries.
+  // Hints only: no effect on the book.
+  void PrefetchInsert(const RestingRequest& r, bool entries) const;
+  void PrefetchInsert(const RestingOffer& o, bool entries) const;
 
   // Bucket membership.
   void Insert(uint32_t request_slot, const RestingRequest& r);

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "matcher/command.h"
+#include "matcher/internal/interner.h"
 #include "matcher/internal/text.h"
 
 namespace market::matcher::internal {
@@ -23,26 +24,6 @@ using LocationId = uint32_t;
 using ParticipantId = uint32_t;
 using TagId = uint32_t;
 inline constexpr uint32_t kNoId = UINT32_MAX;
-
-// Maps strings to dense ids; ids are stable and strings never move.
-class Interner {
- public:
-  uint32_t Find(std::string_view s) const {
-    auto it = ids_.find(AsAbsl(s));
-    return it == ids_.end() ? kNoId : it->second;
-  }
-  uint32_t Intern(std::string_view s) {
-    auto [it, inserted] = ids_.try_emplace(std::string(s), static_cast<uint32_t>(strings_.size()));
-    if (inserted) strings_.emplace_back(s);
-    return it->second;
-  }
-  std::string_view Get(uint32_t id) const { return strings_[id]; }
-  size_t size() const { return strings_.size(); }
-
- private:
-  absl::flat_hash_map<std::string, uint32_t> ids_;
-  std::deque<std::string> strings_;
-};
 
 struct Role {
   std::string name;
@@ -64,6 +45,7 @@ class ReferenceData {
  public:
   // Roles.
   RoleId FindRole(std::string_view code) const { return role_codes_.Find(code); }
+  void PrefetchRole(std::string_view code) const { role_codes_.Prefetch(code); }
   std::string_view role_code(RoleId id) const { return role_codes_.Get(id); }
   const Role& role(RoleId id) const { return roles_[id]; }
   size_t role_count() const { return roles_.size(); }
@@ -71,6 +53,7 @@ class ReferenceData {
 
   // Locations.
   LocationId FindLocation(std::string_view code) const { return location_codes_.Find(code); }
+  void PrefetchLocation(std::string_view code) const { location_codes_.Prefetch(code); }
   std::string_view location_code(LocationId id) const { return location_codes_.Get(id); }
   const Location& location(LocationId id) const { return locations_[id]; }
   size_t location_count() const { return locations_.size(); }
@@ -81,6 +64,7 @@ class ReferenceData {
 
   // Participants.
   ParticipantId FindParticipant(std::string_view id) const { return participant_ids_.Find(id); }
+  void PrefetchParticipant(std::string_view id) const { participant_ids_.Prefetch(id); }
   std::string_view participant_id(ParticipantId id) const { return participant_ids_.Get(id); }
   const Participant& participant(ParticipantId id) const { return participants_[id]; }
   size_t participant_count() const { return participants_.size(); }
@@ -91,6 +75,7 @@ class ReferenceData {
 
   // Tags of resting orders (interned on first use; not reference data proper).
   TagId FindTag(std::string_view tag) const { return tags_.Find(tag); }
+  void PrefetchTag(std::string_view tag) const { tags_.Prefetch(tag); }
   TagId InternTag(std::string_view tag) { return tags_.Intern(tag); }
   std::string_view tag(TagId id) const { return tags_.Get(id); }
 
