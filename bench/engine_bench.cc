@@ -59,7 +59,19 @@ long ResidentBytes() {
   return resident * sysconf(_SC_PAGESIZE);
 }
 
-void Execute(Engine& engine, const Input& in, CountingSink& sink) {
+// Executes inputs[k]; with `pipeline`, first hints the engine about the two
+// commands after it, as the sequencer does within a group (Engine::Prefetch).
+void Execute(Engine& engine, const std::vector<Input>& inputs, size_t k, CountingSink& sink,
+             bool pipeline) {
+  if (pipeline) {
+    if (k + 2 < inputs.size() && !inputs[k + 2].malformed) {
+      engine.Prefetch(inputs[k + 2].command, Engine::PrefetchStage::kCodes);
+    }
+    if (k + 1 < inputs.size() && !inputs[k + 1].malformed) {
+      engine.Prefetch(inputs[k + 1].command, Engine::PrefetchStage::kState);
+    }
+  }
+  const Input& in = inputs[k];
   const uint64_t seq = engine.last_sequence() + 1;
   if (in.malformed) {
     engine.RejectMalformed(seq, "", "not a Command", sink);
@@ -77,6 +89,8 @@ int main(int argc, char** argv) {
   gen.commands = 600000;
   size_t warmup_resting = 100000;
   int repeat = 3;
+  bool no_pipeline = false;
+  bool no_reserve = false;
   app.add_option("--workload-file", file, "Command JSON lines to run (default: generated)");
   app.add_option("--seed", gen.seed, "Reference workload seed")->capture_default_str();
   app.add_option("--commands", gen.commands, "Reference workload order-flow commands")
@@ -89,7 +103,13 @@ int main(int argc, char** argv) {
                  "latency percentiles over all runs)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_flag("--no-pipeline", no_pipeline,
+               "Do not hint the engine about the next commands (Engine::Prefetch)");
+  app.add_flag("--no-reserve", no_reserve,
+               "Do not size the idempotency index for the stream up front "
+               "(Engine::ReserveClientRefs); it then rehashes as it grows");
   CLI11_PARSE(app, argc, argv);
+  const bool pipeline = !no_pipeline;
 
   std::vector<Input> inputs;
   if (!file.empty()) {
@@ -126,11 +146,12 @@ int main(int argc, char** argv) {
       static_cast<size_t>(std::find_if(inputs.begin(), inputs.end(), is_order) - inputs.begin());
   CountingSink sink;
   auto warm_up = [&](Engine& engine) {
+    if (!no_reserve) engine.ReserveClientRefs(inputs.size());
     size_t i = 0;
-    for (; i < first_order; ++i) Execute(engine, inputs[i], sink);
+    for (; i < first_order; ++i) Execute(engine, inputs, i, sink, pipeline);
     const long rss = ResidentBytes();
     while (i < inputs.size() && engine.open_requests() + engine.open_offers() < warmup_resting) {
-      Execute(engine, inputs[i++], sink);
+      Execute(engine, inputs, i++, sink, pipeline);
     }
     return std::pair<size_t, long>(i, rss);
   };
@@ -150,7 +171,7 @@ int main(int argc, char** argv) {
     const uint64_t events_before = sink.events;
     PerfControl("enable");
     const auto t0 = Clock::now();
-    for (size_t k = start; k < inputs.size(); ++k) Execute(engine, inputs[k], sink);
+    for (size_t k = start; k < inputs.size(); ++k) Execute(engine, inputs, k, sink, pipeline);
     const auto t1 = Clock::now();
     PerfControl("disable");
     measured = inputs.size() - start;
@@ -183,7 +204,7 @@ int main(int argc, char** argv) {
     latency_ns.reserve(latency_ns.size() + inputs.size() - i);
     for (; i < inputs.size(); ++i) {
       const auto t0 = Clock::now();
-      Execute(engine, inputs[i], sink);
+      Execute(engine, inputs, i, sink, pipeline);
       const auto t1 = Clock::now();
       const auto ns = static_cast<uint32_t>(
           std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
