@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "matcher/internal/cache_hint.h"
 #include "matcher/internal/reference_data.h"
 
 namespace market::matcher::internal {
@@ -36,7 +37,7 @@ class ClientRefs {
   uint64_t Find(ParticipantId participant, std::string_view client_ref) const;
   // Starts loading the index slot where a probe for the key begins (a hint).
   void Prefetch(ParticipantId participant, std::string_view client_ref) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(HashOf(participant, client_ref))]);
+    if (!slots_.empty()) LoadHint(&slots_[Home(HashOf(participant, client_ref))]);
   }
   // Sizes the index for `keys` keys, so that growing to them never rehashes.
   void Reserve(size_t keys);

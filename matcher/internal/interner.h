@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "matcher/internal/cache_hint.h"
 
 namespace market::matcher::internal {
 
@@ -38,7 +39,7 @@ class Interner {
   // Starts loading the slot where Find(s) begins (a hint; no effect).
   void Prefetch(std::string_view s) const {
     if (s.size() <= kShortBytes && !slots_.empty()) {
-      __builtin_prefetch(&slots_[KeyOf(s).hash & mask_]);
+      LoadHint(&slots_[KeyOf(s).hash & mask_]);
     }
   }
   // The id of s, assigning the next one when s is new.

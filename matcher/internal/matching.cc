@@ -138,21 +138,29 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   auto keep = [&](const BookEntry& key) {
     return EntriesPass(incoming, key) && contract_with(key.party) != kNoId;
   };
-  cursor.Walk(r.max_rate, keep, [&](const BookEntry& key) {
-    const ContractId pair = contract_with(key.party);
-    const RestingOffer& o = book.offer(key.slot);
-    if (!TagsAndAllowlistPass(r, o)) return true;
-    const Contract& c = contracts.get(pair);
-    if (!c.active) return true;
-    const int64_t headroom = c.headroom_milli() - usage.Of(pair);
-    const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
-    if (q == 0 || !WithinCap(c, r, o)) return true;
-    plan.push_back(PlannedFill{key.slot, q, pair});
-    usage.Add(pair, q);
-    if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
-    remaining -= q;
-    return remaining > 0;
-  });
+  auto touch = [&](const BookEntry& key) {  // the fields the visit reads
+    const auto* o = reinterpret_cast<const char*>(&book.offer(key.slot));
+    LoadHint(o);
+    LoadHint(o + 64);
+  };
+  cursor.Walk(
+      r.max_rate, keep,
+      [&](const BookEntry& key) {
+        const ContractId pair = contract_with(key.party);
+        const RestingOffer& o = book.offer(key.slot);
+        if (!TagsAndAllowlistPass(r, o)) return true;
+        const Contract& c = contracts.get(pair);
+        if (!c.active) return true;
+        const int64_t headroom = c.headroom_milli() - usage.Of(pair);
+        const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
+        if (q == 0 || !WithinCap(c, r, o)) return true;
+        plan.push_back(PlannedFill{key.slot, q, pair});
+        usage.Add(pair, q);
+        if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
+        remaining -= q;
+        return remaining > 0;
+      },
+      touch);
 
   if (aon && remaining > 0) {
     const uint64_t id = r.id;
@@ -206,21 +214,30 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   auto keep = [&](const BookEntry& key) {
     return EntriesPass(key, incoming) && contracts.HasPair(key.party, o.vendor);
   };
-  cursor.Walk(-o.rate, keep, [&](const BookEntry& key) {
-    const ContractId pair = contracts.FindPair(key.party, o.vendor);
-    if (pair == kNoId) return true;
-    const RestingRequest& r = book.request(key.slot);
-    if (key.flags != 0 && !TagsAndAllowlistPass(r, o)) return true;
-    const Contract& c = contracts.get(pair);
-    if (!c.active) return true;
-    const int64_t headroom = c.headroom_milli() - usage.Of(pair);
-    const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
-    if (q == 0 || !WithinCap(c, r, o)) return true;
-    plan.push_back(PlannedFill{key.slot, q, pair});
-    usage.Add(pair, q);
-    remaining -= q;
-    return remaining > 0;
-  });
+  auto touch = [&](const BookEntry& key) {
+    const RestingRequest* r = &book.request(key.slot);
+    LoadHint(r);
+    LoadHint(reinterpret_cast<const char*>(r) + 64);
+    LoadHint(&r->vendors_used);
+  };
+  cursor.Walk(
+      -o.rate, keep,
+      [&](const BookEntry& key) {
+        const ContractId pair = contracts.FindPair(key.party, o.vendor);
+        if (pair == kNoId) return true;
+        const RestingRequest& r = book.request(key.slot);
+        if (key.flags != 0 && !TagsAndAllowlistPass(r, o)) return true;
+        const Contract& c = contracts.get(pair);
+        if (!c.active) return true;
+        const int64_t headroom = c.headroom_milli() - usage.Of(pair);
+        const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
+        if (q == 0 || !WithinCap(c, r, o)) return true;
+        plan.push_back(PlannedFill{key.slot, q, pair});
+        usage.Add(pair, q);
+        remaining -= q;
+        return remaining > 0;
+      },
+      touch);
 
   absl::InlinedVector<uint32_t, 8> filled;
   for (const PlannedFill& f : plan) {

@@ -127,7 +127,7 @@ void PrefetchBucket(const Bucket* b, bool entries) {
   if (entries) {
     b->PrefetchEntries(kInsertPrefetchBytes);
   } else {
-    __builtin_prefetch(b);
+    LoadHint(b);
   }
 }
 

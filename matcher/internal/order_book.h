@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "matcher/internal/cache_hint.h"
 #include "matcher/internal/reference_data.h"
 #include "matcher/internal/slab.h"
 #include "matcher/units.h"
@@ -129,7 +130,7 @@ class Bucket {
   void PrefetchEntries(size_t bytes) const {
     const char* p = reinterpret_cast<const char*>(entries_.data());
     const char* end = p + std::min(entries_.size() * sizeof(BookEntry), bytes);
-    for (; p < end; p += 64) __builtin_prefetch(p);
+    for (; p < end; p += 64) LoadHint(p);
   }
   // Adds e unless an entry of its priority is there; removes e if there.
   void Insert(const BookEntry& e);
@@ -164,8 +165,8 @@ class SideIndex {
 template <typename T>
 void PrefetchLines(const T* p) {
   const char* bytes = reinterpret_cast<const char*>(p);
-  for (size_t i = 0; i < sizeof(T); i += 64) __builtin_prefetch(bytes + i);
-  __builtin_prefetch(bytes + sizeof(T) - 1);
+  for (size_t i = 0; i < sizeof(T); i += 64) LoadHint(bytes + i);
+  LoadHint(bytes + sizeof(T) - 1);
 }
 
 // Every order ever accepted: who owns it and whether it is still open.
@@ -188,8 +189,8 @@ class MergeCursor {
     if (five == nullptr) return;
     const char* from = reinterpret_cast<const char*>(five + (lo - 1));
     const char* to = reinterpret_cast<const char*>(five + hi);
-    for (const char* p = from; p < to; p += 64) __builtin_prefetch(p);
-    __builtin_prefetch(to - 1);
+    for (const char* p = from; p < to; p += 64) LoadHint(p);
+    LoadHint(to - 1);
   }
 
   // Adds the buckets of `five` (one location's, by seniority) for seniorities
@@ -206,7 +207,7 @@ class MergeCursor {
         // where a walk's skipping scan spends most of its reads.
         const char* bytes = reinterpret_cast<const char*>(first);
         const char* stop = std::min(reinterpret_cast<const char*>(end), bytes + kPrefetchBytes);
-        for (const char* p = bytes; p < stop; p += 64) __builtin_prefetch(p);
+        for (const char* p = bytes; p < stop; p += 64) LoadHint(p);
         heads_.push_back(Head{first, end});
       }
     }
@@ -219,10 +220,19 @@ class MergeCursor {
   // so only accepted entries take part in the merge.
   template <typename Keep, typename Visit>
   void Walk(int64_t limit, Keep&& keep, Visit&& visit) {
+    Walk(limit, keep, visit, [](const BookEntry&) {});
+  }
+  // The same, calling touch(e) when a bucket's next accepted entry is found,
+  // before the merge compares it: a walk starts loading what visit will read
+  // of that order while it finishes the other buckets.
+  template <typename Keep, typename Visit, typename Touch>
+  void Walk(int64_t limit, Keep&& keep, Visit&& visit, Touch&& touch) {
     // Position every head on its first accepted entry; drop the done ones.
     auto settle = [&](Head& h) {
       while (h.it != h.end && h.it->price <= limit && !keep(*h.it)) ++h.it;
-      return h.it != h.end && h.it->price <= limit;
+      if (h.it == h.end || h.it->price > limit) return false;
+      touch(*h.it);
+      return true;
     };
     size_t live = 0;
     for (Head& h : heads_) {
@@ -310,7 +320,7 @@ class OrderBook {
   }
   // the order's entry in the id table, and then its record,
   void PrefetchOrderRef(uint64_t id) const {
-    if (id != 0 && id <= orders_.size()) __builtin_prefetch(&orders_[id - 1]);
+    if (id != 0 && id <= orders_.size()) LoadHint(&orders_[id - 1]);
   }
   void PrefetchRecord(uint64_t id) const {
     const OrderRef* o = Find(id);
