@@ -37,6 +37,7 @@ size_t ClientRefs::Probe(ParticipantId participant, std::string_view text, uint6
 
 void ClientRefs::Rehash(size_t slots) {
   std::vector<uint64_t> old = std::exchange(slots_, std::vector<uint64_t>(slots, 0));
+  shift_ = static_cast<unsigned>(64 - std::countr_zero(slots));
   const size_t mask = slots - 1;
   for (uint64_t w : old) {
     if (w == 0) continue;
