@@ -47,6 +47,18 @@ TEST(ClientRefs, AMillionKeysAreAllFoundAfterTheIndexGrew) {
   EXPECT_EQ(refs.size(), kKeys);
 }
 
+TEST(ClientRefs, KeysAddedBeforeAndAfterAReserveAreAllFound) {
+  ClientRefs refs;
+  for (uint64_t i = 1; i <= 3000; ++i) ASSERT_EQ(refs.FindOrAdd(1, "a" + std::to_string(i), i), 0u);
+  refs.Reserve(100000);
+  for (uint64_t i = 3001; i <= 6000; ++i) {
+    ASSERT_EQ(refs.FindOrAdd(1, "a" + std::to_string(i), i), 0u);
+  }
+  for (uint64_t i = 1; i <= 6000; ++i) EXPECT_EQ(refs.Find(1, "a" + std::to_string(i)), i);
+  EXPECT_EQ(refs.FindOrAdd(1, "a1", 9999), 1u);
+  EXPECT_EQ(refs.size(), 6000u);
+}
+
 TEST(ClientRefs, LongClientRefsAreKeptWhole) {
   ClientRefs refs;
   const std::string long_ref(128, 'x');
