@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,12 +49,12 @@ class ContractRegistry {
     auto it = by_pair_.find(PairKey(sponsor, vendor));
     return it == by_pair_.end() ? kNoId : it->second;
   }
-  // Whether the pair has a contract (active or not): one bit test, for the
-  // walk's filters.
-  bool HasPair(ParticipantId sponsor, ParticipantId vendor) const {
-    if (vendor >= sponsors_of_vendor_.size()) return false;
-    const std::vector<uint64_t>& bits = sponsors_of_vendor_[vendor];
-    return sponsor / 64 < bits.size() && (bits[sponsor / 64] >> (sponsor % 64) & 1) != 0;
+  // The sponsors a vendor has a contract with, one bit each (bit s % 64 of
+  // word s / 64; sponsors past the end have none), for a walk on the
+  // vendor's behalf to test without a call.
+  std::span<const uint64_t> SponsorsOf(ParticipantId vendor) const {
+    if (vendor >= sponsors_of_vendor_.size()) return {};
+    return sponsors_of_vendor_[vendor];
   }
   // The (vendor, contract) pairs of a sponsor, for walks on its behalf.
   using VendorContracts = absl::InlinedVector<std::pair<ParticipantId, ContractId>, 8>;

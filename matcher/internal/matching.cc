@@ -7,6 +7,7 @@
 // exactly the all-or-none dry run; for other orders executing the plan at once
 // is the same as filling during the walk, because each candidate is met once.
 #include <algorithm>
+#include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "matcher/internal/engine_state.h"
@@ -44,13 +45,32 @@ bool Contains(const Vec& v, T x) {
 
 // Rules 3 to 5 on the bucket entries: dates, engagement model, and the tag
 // masks (a necessary condition for the tag rule). Role, seniority and
-// location hold by construction of the buckets.
+// location hold by construction of the buckets. Evaluated without branches:
+// walks call it on every crossing entry, and its outcome is unpredictable.
 bool EntriesPass(const BookEntry& request, const BookEntry& offer) {
-  if (offer.day_from > request.day_from) return false;
-  if (offer.day_to != kOpenEnded && offer.day_to < request.day_to) return false;
-  if (request.models != 0 && (request.models & (1u << offer.models)) == 0) return false;
-  return (request.tags & ~offer.tags) == 0;
+  const bool from = offer.day_from <= request.day_from;
+  const bool to = (offer.day_to == kOpenEnded) | (offer.day_to >= request.day_to);
+  const bool models = (request.models == 0) | (((request.models >> offer.models) & 1u) != 0);
+  const bool tags = (request.tags & ~offer.tags) == 0;
+  return from & to & models & tags;
 }
+
+// Participants as a bitset over their ids (bit p % 64 of word p / 64).
+class ParticipantSet {
+ public:
+  ParticipantSet() = default;
+  explicit ParticipantSet(std::span<const uint64_t> words) : words_(words.begin(), words.end()) {}
+  void Add(ParticipantId p) {
+    if (p / 64 >= words_.size()) words_.resize(p / 64 + 1, 0);
+    words_[p / 64] |= uint64_t{1} << (p % 64);
+  }
+  bool Has(ParticipantId p) const {
+    return p / 64 < words_.size() && ((words_[p / 64] >> (p % 64)) & 1u) != 0;
+  }
+
+ private:
+  absl::InlinedVector<uint64_t, 4> words_;
+};
 
 // The rest of rules 5 and 6 on the full records: the exact tag subset and the
 // vendor allowlist.
@@ -135,8 +155,10 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
     }
     return kNoId;
   };
+  ParticipantSet contracted;  // the sponsor's vendors with a contract
+  for (const auto& [v, id] : sponsor_contracts) contracted.Add(v);
   auto keep = [&](const BookEntry& key) {
-    return EntriesPass(incoming, key) && contract_with(key.party) != kNoId;
+    return EntriesPass(incoming, key) & contracted.Has(key.party);
   };
   auto touch = [&](const BookEntry& key) {  // the fields the visit reads
     const auto* o = reinterpret_cast<const char*>(&book.offer(key.slot));
@@ -211,8 +233,9 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   PlannedUsage usage;
   const BookEntry incoming = OrderBook::EntryOf(slot, o);
   int64_t remaining = o.remaining_milli;
+  const ParticipantSet contracted(contracts.SponsorsOf(o.vendor));
   auto keep = [&](const BookEntry& key) {
-    return EntriesPass(key, incoming) && contracts.HasPair(key.party, o.vendor);
+    return EntriesPass(key, incoming) & contracted.Has(key.party);
   };
   auto touch = [&](const BookEntry& key) {
     const RestingRequest* r = &book.request(key.slot);

@@ -208,7 +208,7 @@ class MergeCursor {
         const char* bytes = reinterpret_cast<const char*>(first);
         const char* stop = std::min(reinterpret_cast<const char*>(end), bytes + kPrefetchBytes);
         for (const char* p = bytes; p < stop; p += 64) LoadHint(p);
-        heads_.push_back(Head{first, end});
+        heads_.push_back(Head{first, end, b.best(), kUnscanned});
       }
     }
   }
@@ -225,41 +225,54 @@ class MergeCursor {
   // The same, calling touch(e) when a bucket's next accepted entry is found,
   // before the merge compares it: a walk starts loading what visit will read
   // of that order while it finishes the other buckets.
+  //
+  // Buckets are scanned lazily: a bucket not yet scanned takes part in the
+  // merge with the price of its next entry as a lower bound of what it can
+  // still give, and is scanned only when that bound is the smallest. A walk
+  // that stops early (the incoming order is filled) never scans the
+  // buckets whose orders all come after its stopping point.
   template <typename Keep, typename Visit, typename Touch>
   void Walk(int64_t limit, Keep&& keep, Visit&& visit, Touch&& touch) {
-    // Position every head on its first accepted entry; drop the done ones.
+    // Moves h to its next accepted entry within the limit; false when none.
     auto settle = [&](Head& h) {
       while (h.it != h.end && h.it->price <= limit && !keep(*h.it)) ++h.it;
       if (h.it == h.end || h.it->price > limit) return false;
       touch(*h.it);
+      h.price = h.it->price;
+      h.priority = h.it->priority;
       return true;
     };
-    size_t live = 0;
-    for (Head& h : heads_) {
-      if (settle(h)) heads_[live++] = h;
-    }
-    heads_.resize(live);
     const bool use_heap = heads_.size() > kLinearHeads;
     if (use_heap) std::make_heap(heads_.begin(), heads_.end(), Later);
     bool have_last = false;
     uint64_t last_priority = 0;
     while (!heads_.empty()) {
-      // The head with the smallest current entry, moved to the back.
+      // The head with the smallest key, moved to the back.
       if (use_heap) {
         std::pop_heap(heads_.begin(), heads_.end(), Later);
       } else {
         size_t best = 0;
         for (size_t i = 1; i < heads_.size(); ++i) {
-          if (*heads_[i].it < *heads_[best].it) best = i;
+          if (Later(heads_[best], heads_[i])) best = i;
         }
         std::swap(heads_[best], heads_.back());
       }
       Head& top = heads_.back();
+      if (top.priority == kUnscanned) {
+        if (!settle(top)) {
+          heads_.pop_back();
+        } else if (use_heap) {
+          std::push_heap(heads_.begin(), heads_.end(), Later);
+        }
+        continue;
+      }
       const BookEntry* e = top.it++;
-      if (!settle(top)) {
+      if (top.it == top.end || top.it->price > limit) {
         heads_.pop_back();
-      } else if (use_heap) {
-        std::push_heap(heads_.begin(), heads_.end(), Later);
+      } else {
+        top.price = top.it->price;  // a lower bound until scanned
+        top.priority = kUnscanned;
+        if (use_heap) std::push_heap(heads_.begin(), heads_.end(), Later);
       }
       if (have_last && e->priority == last_priority) continue;  // met twice
       have_last = true;
@@ -271,13 +284,22 @@ class MergeCursor {
  private:
   static constexpr size_t kLinearHeads = 6;
   static constexpr ptrdiff_t kPrefetchBytes = 256;
-  // A bucket being walked: its entries not yet returned.
+  // Priorities are sequences, at least 1: a key (price, kUnscanned) comes
+  // before every entry of that price.
+  static constexpr uint64_t kUnscanned = 0;
+  // A bucket being walked: its entries not yet returned, and its merge key:
+  // (price, priority) of the accepted entry `it` points at, or (price of
+  // `it`, kUnscanned) while the bucket has not been scanned from `it`.
   struct Head {
     const BookEntry* it;
     const BookEntry* end;
+    int64_t price;
+    uint64_t priority;
   };
-  // Orders heads so that std::*_heap keeps the smallest current entry on top.
-  static bool Later(const Head& a, const Head& b) { return *b.it < *a.it; }
+  // Orders heads so that std::*_heap keeps the smallest key on top.
+  static bool Later(const Head& a, const Head& b) {
+    return a.price != b.price ? a.price > b.price : a.priority > b.priority;
+  }
 
   absl::InlinedVector<Head, 16> heads_;
 };
