@@ -224,10 +224,15 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   MergeCursor cursor;
   if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, false);
   const LocationId region = ref.RegionOf(o.country);
-  if (region != kNoId)
-    cursor.Add(book.Requests(o.role, region), kMinSeniority, o.seniority, -o.rate);
-  cursor.Add(book.Requests(o.role, o.country), kMinSeniority, o.seniority, -o.rate);
-  if (o.hub != kNoId) cursor.Add(book.Requests(o.role, o.hub), kMinSeniority, o.seniority, -o.rate);
+  const Bucket* in_region = region != kNoId ? book.Requests(o.role, region) : nullptr;
+  const Bucket* in_country = book.Requests(o.role, o.country);
+  const Bucket* in_hub = o.hub != kNoId ? book.Requests(o.role, o.hub) : nullptr;
+  MergeCursor::Prefetch(in_region, kMinSeniority, o.seniority);
+  MergeCursor::Prefetch(in_country, kMinSeniority, o.seniority);
+  MergeCursor::Prefetch(in_hub, kMinSeniority, o.seniority);
+  cursor.Add(in_region, kMinSeniority, o.seniority, -o.rate);
+  cursor.Add(in_country, kMinSeniority, o.seniority, -o.rate);
+  cursor.Add(in_hub, kMinSeniority, o.seniority, -o.rate);
   if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, true);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
