@@ -249,10 +249,12 @@ class CommandRun {
   Check Apply(const EmptyBody&) { return Invalid("body", "the command has no body"); }
 
   Check Apply(const SubmitRequest& c) {
-    // Start loading every code's table slot before the first lookup.
+    // Start loading every code's table slot before the first lookup, and
+    // the record slot the request will fill.
     s_.ref.PrefetchParticipant(ParsePrincipal(cmd_.principal).id);
     s_.ref.PrefetchRole(c.role);
     for (const std::string& loc : c.locations) s_.ref.PrefetchLocation(loc);
+    s_.book.PrefetchNewRequest();
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kSponsor, &who)) return r;
     if (auto r = RequireOwnId(c.sponsor_id, "sponsor_id", who)) return r;
@@ -329,12 +331,14 @@ class CommandRun {
   }
 
   Check Apply(const PublishOffer& c) {
-    // Start loading every code's table slot before the first lookup.
+    // Start loading every code's table slot before the first lookup, and
+    // the record slot the offer will fill.
     s_.ref.PrefetchParticipant(ParsePrincipal(cmd_.principal).id);
     s_.ref.PrefetchRole(c.role);
     s_.ref.PrefetchLocation(c.country);
     if (!c.hub.empty()) s_.ref.PrefetchLocation(c.hub);
     for (const std::string& t : c.tags) s_.ref.PrefetchTag(t);
+    s_.book.PrefetchNewOffer();
     ParticipantId who = kNoId;
     if (auto r = RequireParticipant(ParticipantKind::kVendor, &who)) return r;
     if (auto r = RequireOwnId(c.vendor_id, "vendor_id", who)) return r;

@@ -55,6 +55,14 @@ bool EntriesPass(const BookEntry& request, const BookEntry& offer) {
   return from & to & models & tags;
 }
 
+// The sponsor's contract with the vendor, from the sponsor's few pairs.
+ContractId ContractWith(const ContractRegistry::VendorContracts& pairs, ParticipantId vendor) {
+  for (const auto& [v, id] : pairs) {
+    if (v == vendor) return id;
+  }
+  return kNoId;
+}
+
 // Participants as a bitset over their ids (bit p % 64 of word p / 64).
 class ParticipantSet {
  public:
@@ -150,11 +158,9 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
   int64_t remaining = r.remaining_milli;
   auto contract_with = [&](ParticipantId vendor) {
-    for (const auto& [v, id] : sponsor_contracts) {
-      if (v == vendor) return id;
-    }
-    return kNoId;
+    return ContractWith(sponsor_contracts, vendor);
   };
+
   ParticipantSet contracted;  // the sponsor's vendors with a contract
   for (const auto& [v, id] : sponsor_contracts) contracted.Add(v);
   auto keep = [&](const BookEntry& key) {
@@ -251,7 +257,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   cursor.Walk(
       -o.rate, keep,
       [&](const BookEntry& key) {
-        const ContractId pair = contracts.FindPair(key.party, o.vendor);
+        const ContractId pair = ContractWith(contracts.OfSponsor(key.party), o.vendor);
         if (pair == kNoId) return true;
         const RestingRequest& r = book.request(key.slot);
         if (key.flags != 0 && !TagsAndAllowlistPass(r, o)) return true;
