@@ -183,6 +183,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
         const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
         if (q == 0 || !WithinCap(c, r, o)) return true;
         plan.push_back(PlannedFill{key.slot, q, pair});
+        if (q == o.remaining_milli) book.PrefetchClose(o);  // it will leave the book
         usage.Add(pair, q);
         if (!Contains(vendors, o.vendor)) vendors.push_back(o.vendor);
         remaining -= q;
@@ -267,6 +268,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
         const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
         if (q == 0 || !WithinCap(c, r, o)) return true;
         plan.push_back(PlannedFill{key.slot, q, pair});
+        if (q == r.remaining_milli) book.PrefetchClose(r);  // it will leave the book
         usage.Add(pair, q);
         remaining -= q;
         return remaining > 0;

@@ -361,6 +361,14 @@ class OrderBook {
     MergeCursor::Prefetch(offer_index_.Find(role, loc), lo, hi);
   }
 
+  // Starts loading what closing a resting order will read that its walk
+  // has not: its entry in the id table and the headers of its buckets.
+  template <typename Order>
+  void PrefetchClose(const Order& order) const {
+    PrefetchOrderRef(order.id);
+    PrefetchInsert(order, false);
+  }
+
   // Starts loading what Insert of the order will read, in two steps: with
   // `entries` false the headers of its buckets; with `entries` true (once
   // the headers have had time to arrive) the start of each bucket's entries.
