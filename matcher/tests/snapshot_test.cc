@@ -3,31 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "matcher/engine.h"
+#include "matcher/tests/feedback_sink.h"
 #include "matcher/tests/random_commands.h"
 #include "matcher/tests/recording_sink.h"
 
 namespace market::matcher::testing {
 namespace {
-
-// Records events and tells the generator which orders are open.
-class FeedbackSink final : public EventSink {
- public:
-  explicit FeedbackSink(RandomCommandGenerator& generator) : generator_(generator) {}
-  void OnEvent(uint32_t index, const Event& event) override {
-    lines.OnEvent(index, event);
-    if (const auto* r = std::get_if<RequestAccepted>(&event)) {
-      generator_.OnOrderOpen(r->request_sequence, r->order->fte_milli, r->order->max_rate);
-    } else if (const auto* o = std::get_if<OfferAccepted>(&event)) {
-      generator_.OnOrderOpen(o->offer_sequence, o->order->fte_milli, o->order->rate);
-    } else if (const auto* c = std::get_if<OrderClosed>(&event)) {
-      generator_.OnOrderClosed(c->order_sequence);
-    }
-  }
-  RecordingSink lines;
-
- private:
-  RandomCommandGenerator& generator_;
-};
 
 void ExpectRestoredEngineBehavesTheSame(uint64_t seed) {
   RandomCommandGenerator generator(seed);
