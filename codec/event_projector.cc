@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "matcher/order_id.h"
 
 namespace market::codec {
 namespace {
@@ -14,19 +15,7 @@ namespace {
 namespace pb = marketplace::v1;
 namespace m = market::matcher;
 
-// "R<sequence>" / "O<sequence>" in canonical decimal (no sign, no leading
-// zero), as the engine forms ids; 0 for anything else.
-uint64_t ParseOrderId(const std::string& id, char prefix) {
-  if (id.size() < 2 || id.size() > 21 || id[0] != prefix || id[1] == '0') return 0;
-  uint64_t v = 0;
-  for (char c : id.substr(1)) {
-    if (c < '0' || c > '9') return 0;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return 0;
-    v = v * 10 + digit;
-  }
-  return v;
-}
+using matcher::ParseOrderId;
 
 const char* BodyName(const pb::Event& e) {
   switch (e.body_case()) {

@@ -1,9 +1,11 @@
 // Parsing of the command fields that name who acts and which order: shared
-// by the engine's validation and its prefetch hints.
+// by the engine's validation and its prefetch hints (order ids: order_id.h).
 #pragma once
 
 #include <cstdint>
 #include <string_view>
+
+#include "matcher/order_id.h"
 
 namespace market::matcher::internal {
 
@@ -28,17 +30,6 @@ inline Principal ParsePrincipal(std::string_view p) {
   return {};
 }
 
-// "R<sequence>" / "O<sequence>" in canonical decimal, or 0.
-inline uint64_t ParseOrderId(std::string_view id, char prefix) {
-  if (id.size() < 2 || id.size() > 21 || id[0] != prefix || id[1] == '0') return 0;
-  uint64_t v = 0;
-  for (char c : id.substr(1)) {
-    if (c < '0' || c > '9') return 0;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return 0;
-    v = v * 10 + digit;
-  }
-  return v;
-}
+using matcher::ParseOrderId;  // order_id.h
 
 }  // namespace market::matcher::internal
