@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "broker/server/state_view.h"
+#include "matcher/order_id.h"
 #include "matcher/snapshot.h"
 
 namespace market::server {
@@ -15,13 +16,12 @@ namespace {
 namespace pb = marketplace::v1;
 namespace m = market::matcher;
 
-// "R17" -> 17 (prefix 'R' or 'O').
+// "R17" -> 17 (prefix 'R' or 'O'), in the canonical form the engine forms
+// and reads ids in, so that a read answers for exactly the ids an amend or
+// cancel would.
 std::optional<uint64_t> ParseOrderId(const std::string& id, char prefix) {
-  uint64_t sequence = 0;
-  if (id.size() < 2 || id[0] != prefix || !absl::SimpleAtoi(id.substr(1), &sequence) ||
-      sequence == 0) {
-    return std::nullopt;
-  }
+  const uint64_t sequence = m::ParseOrderId(id, prefix);
+  if (sequence == 0) return std::nullopt;
   return sequence;
 }
 

@@ -65,6 +65,29 @@ TEST_F(MarketdScenarioTest, VendorOfferAndSponsorRequestTradeAndBothSeeTheFill) 
   }
 }
 
+TEST_F(MarketdScenarioTest, GetRequestReadsOnlyTheCanonicalIdTheEngineIssued) {
+  SeedReferenceData();
+  const pb::CommandResult request = SendOk("sponsor:S1", kRequest);
+  const std::string id = request.events(0).request_accepted().request_id();
+  ASSERT_EQ(id[0], 'R');
+  for (const std::string& other : {"R0" + id.substr(1), "R+" + id.substr(1), "R " + id.substr(1)}) {
+    grpc::ClientContext context;
+    client::Prepare(&context, key("sponsor:S1"));
+    pb::GetRequestRequest get;
+    get.set_request_id(other);
+    pb::Request stored;
+    const grpc::Status status =
+        pb::SponsorService::NewStub(channel())->GetRequest(&context, get, &stored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << other;
+  }
+  grpc::ClientContext context;
+  client::Prepare(&context, key("sponsor:S1"));
+  pb::GetRequestRequest get;
+  get.set_request_id(id);
+  pb::Request stored;
+  EXPECT_TRUE(pb::SponsorService::NewStub(channel())->GetRequest(&context, get, &stored).ok());
+}
+
 TEST_F(MarketdScenarioTest, RejectedCommandAnswersItsCodeAndFieldAndIsJournaled) {
   SeedReferenceData();
   pb::CommandResult result;
