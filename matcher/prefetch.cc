@@ -10,6 +10,7 @@
 #include "matcher/engine.h"
 #include "matcher/internal/command_fields.h"
 #include "matcher/internal/engine_state.h"
+#include "matcher/order_id.h"
 
 namespace market::matcher {
 namespace {
@@ -19,6 +20,15 @@ using internal::kNoId;
 using internal::LocationId;
 using internal::ParticipantId;
 using internal::RoleId;
+
+// The order an amend, cancel or withdraw names (its sequence), or 0.
+uint64_t NamedOrder(const Command& c) {
+  if (const auto* a = std::get_if<AmendRequest>(&c.body)) return ParseOrderId(a->request_id, 'R');
+  if (const auto* x = std::get_if<CancelRequest>(&c.body)) return ParseOrderId(x->request_id, 'R');
+  if (const auto* b = std::get_if<AmendOffer>(&c.body)) return ParseOrderId(b->offer_id, 'O');
+  if (const auto* w = std::get_if<WithdrawOffer>(&c.body)) return ParseOrderId(w->offer_id, 'O');
+  return 0;
+}
 
 // kCodes: the interner slots of the command's codes; pure hashing.
 void PrefetchCodes(const EngineState& s, const Command& c) {
@@ -31,14 +41,8 @@ void PrefetchCodes(const EngineState& s, const Command& c) {
     s.ref.PrefetchLocation(o->country);
     if (!o->hub.empty()) s.ref.PrefetchLocation(o->hub);
     for (const std::string& t : o->tags) s.ref.PrefetchTag(t);
-  } else if (const auto* a = std::get_if<AmendRequest>(&c.body)) {
-    s.book.PrefetchOrderRef(internal::ParseOrderId(a->request_id, 'R'));
-  } else if (const auto* x = std::get_if<CancelRequest>(&c.body)) {
-    s.book.PrefetchOrderRef(internal::ParseOrderId(x->request_id, 'R'));
-  } else if (const auto* b = std::get_if<AmendOffer>(&c.body)) {
-    s.book.PrefetchOrderRef(internal::ParseOrderId(b->offer_id, 'O'));
-  } else if (const auto* w = std::get_if<WithdrawOffer>(&c.body)) {
-    s.book.PrefetchOrderRef(internal::ParseOrderId(w->offer_id, 'O'));
+  } else if (const uint64_t id = NamedOrder(c); id != 0) {
+    s.book.PrefetchOrderRef(id);
   }
 }
 
@@ -96,14 +100,8 @@ void PrefetchState(const EngineState& s, const Command& c) {
     PrefetchRequestState(s, c, *r);
   } else if (const auto* o = std::get_if<PublishOffer>(&c.body)) {
     PrefetchOfferState(s, c, *o);
-  } else if (const auto* a = std::get_if<AmendRequest>(&c.body)) {
-    s.book.PrefetchRecord(internal::ParseOrderId(a->request_id, 'R'));
-  } else if (const auto* x = std::get_if<CancelRequest>(&c.body)) {
-    s.book.PrefetchRecord(internal::ParseOrderId(x->request_id, 'R'));
-  } else if (const auto* b = std::get_if<AmendOffer>(&c.body)) {
-    s.book.PrefetchRecord(internal::ParseOrderId(b->offer_id, 'O'));
-  } else if (const auto* w = std::get_if<WithdrawOffer>(&c.body)) {
-    s.book.PrefetchRecord(internal::ParseOrderId(w->offer_id, 'O'));
+  } else if (const uint64_t id = NamedOrder(c); id != 0) {
+    s.book.PrefetchRecord(id);
   }
 }
 
