@@ -9,6 +9,7 @@
 // the rest of the stream.
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
@@ -50,6 +51,60 @@ void PerfControl(const char* command) {
     ctl << command << std::endl;
   }
 }
+
+// Lock-step comparison (scripts/bench-engine-compare.sh --lockstep): two
+// engine_bench processes, one a core, take turns through their measured
+// loops, a slice of commands each, handing a token over two FIFOs in `dir`
+// (a2b, b2a), and each times only its own slices. Whatever other tenants do
+// to the machine then falls on both binaries alike, which separate runs on
+// this VM cannot promise. Inactive (every call a no-op) without a dir.
+class Lockstep {
+ public:
+  static constexpr size_t kSlice = 1024;  // commands a turn
+
+  Lockstep(const std::string& dir, bool first) : first_(first) {
+    if (dir.empty()) return;
+    // O_RDWR: opening a FIFO so never blocks on the other side.
+    mine_ = open((dir + (first ? "/a2b" : "/b2a")).c_str(), O_RDWR);
+    theirs_ = open((dir + (first ? "/b2a" : "/a2b")).c_str(), O_RDWR);
+    if (mine_ < 0 || theirs_ < 0) {
+      std::perror("engine_bench: --lockstep-dir");
+      std::exit(1);
+    }
+  }
+  bool active() const { return mine_ >= 0; }
+  // Before a measured loop: the first side waits until the other is ready;
+  // the other says so and waits for the first slice to end.
+  void Begin() {
+    if (!active()) return;
+    if (first_) {
+      Wait();
+    } else {
+      Pass();
+      Wait();
+    }
+  }
+  // After each slice: hand over; wait for the next turn unless the other
+  // side's last slice is the one to come (first side) or none is (other).
+  void Turn(bool last) {
+    if (!active()) return;
+    Pass();
+    if (first_ || !last) Wait();
+  }
+
+ private:
+  void Pass() {
+    const char token = 't';
+    if (write(mine_, &token, 1) != 1) std::exit(1);
+  }
+  void Wait() {
+    char token = 0;
+    if (read(theirs_, &token, 1) != 1) std::exit(1);
+  }
+  bool first_;
+  int mine_ = -1;
+  int theirs_ = -1;
+};
 
 long ResidentBytes() {
   std::ifstream statm("/proc/self/statm");
@@ -106,10 +161,18 @@ int main(int argc, char** argv) {
   app.add_flag("--pipeline", pipeline,
                "Hint the engine about the next two commands before each one (Engine::Prefetch); "
                "the server does not do this yet");
+  std::string lockstep_dir;
+  bool lockstep_first = false;
+  app.add_option("--lockstep-dir", lockstep_dir,
+                 "Take turns with another engine_bench through the FIFOs a2b and b2a in this "
+                 "directory, timing only our own slices (scripts/bench-engine-compare.sh "
+                 "--lockstep)");
+  app.add_flag("--lockstep-first", lockstep_first, "With --lockstep-dir: we take the first turn");
   app.add_flag("--reserve", reserve,
                "Size the idempotency index for the whole stream up front "
                "(Engine::ReserveClientRefs), so that it never rehashes while measured");
   CLI11_PARSE(app, argc, argv);
+  Lockstep lockstep(lockstep_dir, lockstep_first);
 
   std::vector<Input> inputs;
   if (!file.empty()) {
@@ -170,12 +233,19 @@ int main(int argc, char** argv) {
     }
     const uint64_t events_before = sink.events;
     PerfControl("enable");
-    const auto t0 = Clock::now();
-    for (size_t k = start; k < inputs.size(); ++k) Execute(engine, inputs, k, sink, pipeline);
-    const auto t1 = Clock::now();
+    lockstep.Begin();
+    Clock::duration elapsed{};
+    for (size_t k = start; k < inputs.size();) {
+      const size_t end =
+          lockstep.active() ? std::min(inputs.size(), k + Lockstep::kSlice) : inputs.size();
+      const auto t0 = Clock::now();
+      for (; k < end; ++k) Execute(engine, inputs, k, sink, pipeline);
+      elapsed += Clock::now() - t0;
+      lockstep.Turn(k == inputs.size());
+    }
     PerfControl("disable");
     measured = inputs.size() - start;
-    rates.push_back(static_cast<double>(measured) / std::chrono::duration<double>(t1 - t0).count());
+    rates.push_back(static_cast<double>(measured) / std::chrono::duration<double>(elapsed).count());
     const uint64_t digest = engine.StateDigest();
     if (run > 0 && digest != digest_throughput) {
       std::printf("digests differ between runs\n");
@@ -202,7 +272,9 @@ int main(int argc, char** argv) {
     Engine engine;
     size_t i = warm_up(engine).first;
     latency_ns.reserve(latency_ns.size() + inputs.size() - i);
+    lockstep.Begin();
     for (; i < inputs.size(); ++i) {
+      if (i % Lockstep::kSlice == 0) lockstep.Turn(false);
       const auto t0 = Clock::now();
       Execute(engine, inputs, i, sink, pipeline);
       const auto t1 = Clock::now();
@@ -211,6 +283,7 @@ int main(int argc, char** argv) {
       latency_ns.push_back(ns);
       latency_by_kind[inputs[i].command.body.index()].push_back(ns);
     }
+    lockstep.Turn(true);
     digest_latency = engine.StateDigest();
   }
   std::sort(latency_ns.begin(), latency_ns.end());
@@ -235,8 +308,11 @@ int main(int argc, char** argv) {
     auto& v = latency_by_kind[k];
     if (v.empty()) continue;
     std::sort(v.begin(), v.end());
-    std::printf("  %-16s n=%-7zu p50 %6u  p99 %7u  p99.9 %7u ns\n", kKinds[k], v.size(),
-                v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 99 / 100)],
+    double sum = 0;
+    for (uint32_t ns : v) sum += ns;
+    std::printf("  %-16s n=%-7zu mean %6.0f  p50 %6u  p99 %7u  p99.9 %7u ns\n", kKinds[k], v.size(),
+                sum / static_cast<double>(v.size()), v[v.size() / 2],
+                v[std::min(v.size() - 1, v.size() * 99 / 100)],
                 v[std::min(v.size() - 1, v.size() * 999 / 1000)]);
   }
   std::printf("digests equal across passes: %s\n",
