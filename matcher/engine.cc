@@ -278,6 +278,7 @@ class CommandRun {
         return r;
       if (!Contains(req.locations, loc)) req.locations.push_back(loc);
     }
+    s_.PrefetchWalk(req);  // overlaps the rest of validation
     if (auto r = InRange(c.fte_milli, kMinFteMilli, kMaxFteMilli, "fte_milli")) return r;
     if (auto r = InRange(c.min_slice_milli, 0, c.fte_milli, "min_slice_milli")) return r;
     if (c.max_vendors < 0) return Invalid("max_vendors", "max_vendors must not be negative");
@@ -360,6 +361,8 @@ class CommandRun {
         return Invalid("hub", Cat("'", c.hub, "' is not a hub in ", c.country));
       }
     }
+    off.seniority = c.seniority;
+    s_.PrefetchWalk(off);  // overlaps the rest of validation
     if (auto r = InRange(c.fte_milli, kMinFteMilli, kMaxFteMilli, "fte_milli")) return r;
     if (auto r = InRange(c.min_slice_milli, 0, c.fte_milli, "min_slice_milli")) return r;
     if (auto r = InRange(c.rate, kMinRate, kMaxRate, "rate")) return r;
@@ -384,7 +387,6 @@ class CommandRun {
     if (auto r = ParseTimeInForce(c.time_in_force, &tif)) return r;
     if (IsDuplicate(who, c.client_ref)) return std::nullopt;
 
-    off.seniority = c.seniority;
     off.fte_milli = c.fte_milli;
     off.remaining_milli = c.fte_milli;
     off.min_slice_milli = c.min_slice_milli;
@@ -420,6 +422,7 @@ class CommandRun {
           OrderAmended{Side::kRequest, req.id, remaining, max_rate, req.priority, c.client_ref});
       return std::nullopt;
     }
+    s_.PrefetchWalk(req);
     s_.book.Remove(slot, req);
     req.remaining_milli = remaining;
     req.max_rate = max_rate;
@@ -451,6 +454,7 @@ class CommandRun {
       out_.Emit(OrderAmended{Side::kOffer, off.id, remaining, rate, off.priority, c.client_ref});
       return std::nullopt;
     }
+    s_.PrefetchWalk(off);
     s_.book.Remove(slot, off);
     off.remaining_milli = remaining;
     off.rate = rate;
@@ -575,7 +579,7 @@ class CommandRun {
     Contract& contract = s_.contracts.get(id);
     contract.active = c.active;
     contract.max_fte_milli = c.max_fte_milli;
-    contract.card.Edit([&](RateCard::Entries& card) {
+    s_.contracts.EditCard(id, [&](RateCard::Entries& card) {
       card.clear();
       card.reserve(c.rates.size());
       for (const RateCardEntry& e : c.rates) {
@@ -605,7 +609,7 @@ class CommandRun {
                        Cat("contract '", c.contract_id, "' does not exist")};
     }
     Contract& contract = s_.contracts.get(id);
-    contract.card.Edit([&](RateCard::Entries& card) {
+    s_.contracts.EditCard(id, [&](RateCard::Entries& card) {
       for (const RateCardKey& k : c.removals) card.erase(CardKey(k.role, k.seniority, k.country));
       for (const RateCardEntry& e : c.upserts) {
         card.insert_or_assign(CardKey(e.role, e.seniority, e.country), e.max_rate);

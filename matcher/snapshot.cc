@@ -105,13 +105,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(const EngineSnapshot& sn
     if (sponsor == kNoId || vendor == kNoId) {
       return invalid("snapshot contract ", c.contract_id, " names an unknown participant");
     }
-    internal::Contract& contract =
-        s.contracts.get(s.contracts.Create(c.contract_id, sponsor, vendor));
+    const internal::ContractId id = s.contracts.Create(c.contract_id, sponsor, vendor);
+    internal::Contract& contract = s.contracts.get(id);
     contract.active = c.active;
     contract.max_fte_milli = c.max_fte_milli;
     contract.used_fte_milli = sc.used_fte_milli;
     bool known = true;
-    contract.card.Edit([&](internal::RateCard::Entries& card) {
+    s.contracts.EditCard(id, [&](internal::RateCard::Entries& card) {
       card.reserve(c.rates.size());
       for (const RateCardEntry& e : c.rates) {
         const auto role = ref.FindRole(e.role);

@@ -34,6 +34,10 @@ ContractId ContractRegistry::Create(std::string_view contract_id, ParticipantId 
   std::vector<uint64_t>& bits = sponsors_of_vendor_[vendor];
   if (bits.size() <= sponsor / 64) bits.resize(sponsor / 64 + 1);
   bits[sponsor / 64] |= uint64_t{1} << (sponsor % 64);
+  if (contract_of_vendor_.size() <= vendor) contract_of_vendor_.resize(vendor + 1);
+  std::vector<ContractId>& of_vendor = contract_of_vendor_[vendor];
+  if (of_vendor.size() <= sponsor) of_vendor.resize(sponsor + 1, kNoId);
+  of_vendor[sponsor] = id;
   return id;
 }
 

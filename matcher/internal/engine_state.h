@@ -49,9 +49,18 @@ class EngineState {
   OrderBook book;
   ClientRefs client_refs;  // idempotency keys
 
+  // Starts loading the bucket headers that matching the order will read:
+  // those its walk visits and those it will rest in (a hint; matching.cc).
+  // Needs only the order's role, seniority and locations, so a submit or
+  // publish calls it as soon as those are validated and the loads overlap
+  // the rest of its validation.
+  void PrefetchWalk(const RestingRequest& r) const;
+  void PrefetchWalk(const RestingOffer& o) const;
+
   // Matching (matching.cc). The order has been taken out of the buckets (or
   // never was in them); these walk the other side, fill, and then rest or
-  // close the order. `aon` applies the all-or-none dry run first.
+  // close the order. `aon` applies the all-or-none dry run first. Callers
+  // call PrefetchWalk first, early enough for the headers to arrive.
   void MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter& out);
   void MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out);
 

@@ -90,10 +90,11 @@ bool TagsAndAllowlistPass(const RestingRequest& r, const RestingOffer& o) {
 }
 
 // Rule 7: the offer's rate is within the card's cap for its role, seniority
-// and country (checked last of the rules: it is the one lookup that misses
-// the cache).
-bool WithinCap(const Contract& c, const RestingRequest& r, const RestingOffer& o) {
-  return o.rate <= c.card.Cap(r.role, o.seniority, o.country);
+// and country (checked last of the rules: it is the one lookup into a large
+// table).
+bool WithinCap(const ContractRegistry& contracts, ContractId pair, const RestingRequest& r,
+               const RestingOffer& o) {
+  return o.rate <= contracts.Cap(pair, r.role, o.seniority, o.country);
 }
 
 // The fill size rule: q from the three limits, then min slices and the blend
@@ -130,26 +131,46 @@ void EngineState::ApplyFill(RestingRequest& r, RestingOffer& o, const PlannedFil
       r.start_date, r.end_date, r.remaining_milli, o.remaining_milli});
 }
 
+// The offer buckets (one location's five, by seniority) a request's walk
+// visits: for each listed location, its own, or its countries' for a region.
+template <typename F>
+void ForEachOfferBucketSet(const ReferenceData& ref, const OrderBook& book, const RestingRequest& r,
+                           F&& f) {
+  for (LocationId loc : r.locations) {
+    const Location& l = ref.location(loc);
+    if (l.kind == LocationKind::kRegion) {
+      for (LocationId country : l.children) f(book.Offers(r.role, country));
+    } else {
+      f(book.Offers(r.role, loc));
+    }
+  }
+}
+
+void EngineState::PrefetchWalk(const RestingRequest& r) const {
+  ForEachOfferBucketSet(ref, book, r, [&](const Bucket* five) {
+    MergeCursor::Prefetch(five, r.min_seniority, kMaxSeniority);
+  });
+  book.PrefetchInsert(r, false);
+}
+
+void EngineState::PrefetchWalk(const RestingOffer& o) const {
+  book.PrefetchInsert(o, false);
+  const LocationId region = ref.RegionOf(o.country);
+  if (region != kNoId)
+    MergeCursor::Prefetch(book.Requests(o.role, region), kMinSeniority, o.seniority);
+  MergeCursor::Prefetch(book.Requests(o.role, o.country), kMinSeniority, o.seniority);
+  if (o.hub != kNoId)
+    MergeCursor::Prefetch(book.Requests(o.role, o.hub), kMinSeniority, o.seniority);
+}
+
 void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter& out) {
   RestingRequest& r = book.request(slot);
 
   // Plan.
   MergeCursor cursor;
-  auto each_bucket_set = [&](auto&& f) {
-    for (LocationId loc : r.locations) {
-      const Location& l = ref.location(loc);
-      if (l.kind == LocationKind::kRegion) {
-        for (LocationId country : l.children) f(book.Offers(r.role, country));
-      } else {
-        f(book.Offers(r.role, loc));
-      }
-    }
-  };
-  each_bucket_set(
-      [&](const Bucket* five) { MergeCursor::Prefetch(five, r.min_seniority, kMaxSeniority); });
-  if (tif != TimeInForce::kIoc) book.PrefetchInsert(r, false);
-  each_bucket_set(
-      [&](const Bucket* five) { cursor.Add(five, r.min_seniority, kMaxSeniority, r.max_rate); });
+  ForEachOfferBucketSet(ref, book, r, [&](const Bucket* five) {
+    cursor.Add(five, r.min_seniority, kMaxSeniority, r.max_rate);
+  });
   if (tif != TimeInForce::kIoc) book.PrefetchInsert(r, true);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
@@ -166,10 +187,13 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   auto keep = [&](const BookEntry& key) {
     return EntriesPass(incoming, key) & contracted.Has(key.party);
   };
-  auto touch = [&](const BookEntry& key) {  // the fields the visit reads
+  auto touch = [&](const BookEntry& key) {  // what the visit reads
     const auto* o = reinterpret_cast<const char*>(&book.offer(key.slot));
     LoadHint(o);
     LoadHint(o + 64);
+    if (key.country != BookEntry::kNoCountry) {
+      contracts.Prefetch(contract_with(key.party), r.role, key.country);
+    }
   };
   cursor.Walk(
       r.max_rate, keep,
@@ -181,7 +205,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
         if (!c.active) return true;
         const int64_t headroom = c.headroom_milli() - usage.Of(pair);
         const int64_t q = FillSize(remaining, r, o.remaining_milli, o, headroom, vendors);
-        if (q == 0 || !WithinCap(c, r, o)) return true;
+        if (q == 0 || !WithinCap(contracts, pair, r, o)) return true;
         plan.push_back(PlannedFill{key.slot, q, pair});
         if (q == o.remaining_milli) book.PrefetchClose(o);  // it will leave the book
         usage.Add(pair, q);
@@ -229,14 +253,10 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   RestingOffer& o = book.offer(slot);
 
   MergeCursor cursor;
-  if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, false);
   const LocationId region = ref.RegionOf(o.country);
   const Bucket* in_region = region != kNoId ? book.Requests(o.role, region) : nullptr;
   const Bucket* in_country = book.Requests(o.role, o.country);
   const Bucket* in_hub = o.hub != kNoId ? book.Requests(o.role, o.hub) : nullptr;
-  MergeCursor::Prefetch(in_region, kMinSeniority, o.seniority);
-  MergeCursor::Prefetch(in_country, kMinSeniority, o.seniority);
-  MergeCursor::Prefetch(in_hub, kMinSeniority, o.seniority);
   cursor.Add(in_region, kMinSeniority, o.seniority, -o.rate);
   cursor.Add(in_country, kMinSeniority, o.seniority, -o.rate);
   cursor.Add(in_hub, kMinSeniority, o.seniority, -o.rate);
@@ -246,27 +266,28 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   const BookEntry incoming = OrderBook::EntryOf(slot, o);
   int64_t remaining = o.remaining_milli;
   const ParticipantSet contracted(contracts.SponsorsOf(o.vendor));
+  const std::span<const ContractId> contract_with = contracts.ContractsOfVendor(o.vendor);
   auto keep = [&](const BookEntry& key) {
     return EntriesPass(key, incoming) & contracted.Has(key.party);
   };
-  auto touch = [&](const BookEntry& key) {
+  auto touch = [&](const BookEntry& key) {  // what the visit reads
     const RestingRequest* r = &book.request(key.slot);
     LoadHint(r);
     LoadHint(reinterpret_cast<const char*>(r) + 64);
     LoadHint(&r->vendors_used);
+    contracts.Prefetch(contract_with[key.party], o.role, o.country);  // kept: it has one
   };
   cursor.Walk(
       -o.rate, keep,
       [&](const BookEntry& key) {
-        const ContractId pair = ContractWith(contracts.OfSponsor(key.party), o.vendor);
-        if (pair == kNoId) return true;
+        const ContractId pair = contract_with[key.party];  // kept: it has one
         const RestingRequest& r = book.request(key.slot);
         if (key.flags != 0 && !TagsAndAllowlistPass(r, o)) return true;
         const Contract& c = contracts.get(pair);
         if (!c.active) return true;
         const int64_t headroom = c.headroom_milli() - usage.Of(pair);
         const int64_t q = FillSize(r.remaining_milli, r, remaining, o, headroom, r.vendors_used);
-        if (q == 0 || !WithinCap(c, r, o)) return true;
+        if (q == 0 || !WithinCap(contracts, pair, r, o)) return true;
         plan.push_back(PlannedFill{key.slot, q, pair});
         if (q == r.remaining_milli) book.PrefetchClose(r);  // it will leave the book
         usage.Add(pair, q);

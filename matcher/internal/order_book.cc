@@ -67,19 +67,22 @@ BookEntry OrderBook::EntryOf(uint32_t slot, const RestingRequest& r) {
                    r.end_date,
                    TagMask(r.required_tags),
                    r.engagement_mask,
-                   flags};
+                   flags,
+                   BookEntry::kNoCountry};
 }
 
 BookEntry OrderBook::EntryOf(uint32_t slot, const RestingOffer& o) {
-  return BookEntry{o.rate,
-                   o.priority,
-                   slot,
-                   o.vendor,
-                   o.available_from,
-                   o.available_until,
-                   TagMask(o.tags),
-                   static_cast<uint8_t>(o.engagement_model),
-                   0};
+  return BookEntry{
+      o.rate,
+      o.priority,
+      slot,
+      o.vendor,
+      o.available_from,
+      o.available_until,
+      TagMask(o.tags),
+      static_cast<uint8_t>(o.engagement_model),
+      0,
+      o.country < BookEntry::kNoCountry ? static_cast<uint16_t>(o.country) : BookEntry::kNoCountry};
 }
 
 OrderRef& OrderBook::Record(uint64_t id) {

@@ -85,6 +85,9 @@ struct RestingOffer {
 //   requests: party = sponsor, days = [start_date, end_date],
 //             models = mask of accepted models (0 = all), tags = mask of its
 //             required tags, flags = kHasAllowlist | kHasRequiredTags.
+// An offer's entry also names its country (kNoCountry when the id does not
+// fit in 16 bits), so that a request's walk can start loading the card cap
+// of a candidate before reading its record.
 // A tag mask has bit (tag id % 32) per tag: "required is a subset of offered"
 // implies (required_mask & ~offered_mask) == 0; the record confirms it.
 struct BookEntry {
@@ -97,6 +100,8 @@ struct BookEntry {
   uint32_t tags;
   uint8_t models;
   uint8_t flags;
+  uint16_t country;
+  static constexpr uint16_t kNoCountry = UINT16_MAX;
   static constexpr uint8_t kHasAllowlist = 1;
   static constexpr uint8_t kHasRequiredTags = 2;
 
@@ -104,6 +109,7 @@ struct BookEntry {
     return price != o.price ? price < o.price : priority < o.priority;
   }
 };
+static_assert(sizeof(BookEntry) == 40);
 
 template <typename Tags>
 uint32_t TagMask(const Tags& tags) {
