@@ -272,13 +272,14 @@ class MergeCursor {
         }
         continue;
       }
+      // The bucket that gives e is scanned on to its next candidate now,
+      // before e is visited, so that the candidate's record starts loading
+      // while e is (a bucket often gives several fills in a row).
       const BookEntry* e = top.it++;
-      if (top.it == top.end || top.it->price > limit) {
+      if (!settle(top)) {
         heads_.pop_back();
-      } else {
-        top.price = top.it->price;  // a lower bound until scanned
-        top.priority = kUnscanned;
-        if (use_heap) std::push_heap(heads_.begin(), heads_.end(), Later);
+      } else if (use_heap) {
+        std::push_heap(heads_.begin(), heads_.end(), Later);
       }
       if (have_last && e->priority == last_priority) continue;  // met twice
       have_last = true;
