@@ -133,6 +133,8 @@ void EngineState::ApplyFill(RestingRequest& r, RestingOffer& o, const PlannedFil
 
 // The offer buckets (one location's five, by seniority) a request's walk
 // visits: for each listed location, its own, or its countries' for a region.
+// A listed country whose region is listed too is visited once, through the
+// region (its buckets twice would give the same orders twice).
 template <typename F>
 void ForEachOfferBucketSet(const ReferenceData& ref, const OrderBook& book, const RestingRequest& r,
                            F&& f) {
@@ -140,7 +142,7 @@ void ForEachOfferBucketSet(const ReferenceData& ref, const OrderBook& book, cons
     const Location& l = ref.location(loc);
     if (l.kind == LocationKind::kRegion) {
       for (LocationId country : l.children) f(book.Offers(r.role, country));
-    } else {
+    } else if (l.kind != LocationKind::kCountry || !Contains(r.locations, l.parent)) {
       f(book.Offers(r.role, loc));
     }
   }

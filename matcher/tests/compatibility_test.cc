@@ -396,6 +396,13 @@ TEST_F(Compatibility, CountryMovedToAnotherRegionMatchesThatRegionAfterwards) {
   EXPECT_TRUE(Trade(Offer(), in_eu));
 }
 
+TEST_F(Compatibility, CountryListedBesideItsOldRegionIsStillMetAfterItMoved) {
+  SubmitRequest r = Request();
+  r.locations = {"LATAM", "MX"};
+  ASSERT_EQ(Run(kAdmin, Location(kCountry, "MX", "EU")), (Lines{"LocationDefined"}));
+  EXPECT_TRUE(Trade(Offer(), r));  // through MX itself, no longer through LATAM
+}
+
 TEST_F(Compatibility, CountryMovedAwayNoLongerMeetsARequestRestingInItsOldRegion) {
   Submit(Request());  // rests in LATAM
   Run(kAdmin, Location(kCountry, "MX", "EU"));
