@@ -5,10 +5,10 @@
 // starts; events go to a counting sink (no JSON, no proto on the measured
 // path). Like the server, which builds each command just before running it,
 // the harness has the next command loading while the engine runs the
-// current one (--cold-input turns that off). The stream runs twice in fresh engines: once timed as a whole for
-// throughput, once with a clock read around each command for latency. Both
-// runs warm up untimed until `--warmup-resting` orders rest, then measure
-// the rest of the stream.
+// current one (--cold-input turns that off). The stream runs twice in fresh
+// engines: once timed as a whole for throughput, once with a clock read
+// around each command for latency. Both runs warm up untimed until
+// `--warmup-resting` orders rest, then measure the rest of the stream.
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
