@@ -249,17 +249,17 @@ class MergeCursor {
       return true;
     };
     const bool use_heap = heads_.size() > kLinearHeads;
-    if (use_heap) std::make_heap(heads_.begin(), heads_.end(), Later);
+    if (use_heap) std::make_heap(heads_.begin(), heads_.end(), Later{});
     bool have_last = false;
     uint64_t last_priority = 0;
     while (!heads_.empty()) {
       // The head with the smallest key, moved to the back.
       if (use_heap) {
-        std::pop_heap(heads_.begin(), heads_.end(), Later);
+        std::pop_heap(heads_.begin(), heads_.end(), Later{});
       } else {
         size_t best = 0;
         for (size_t i = 1; i < heads_.size(); ++i) {
-          if (Later(heads_[best], heads_[i])) best = i;
+          if (Later{}(heads_[best], heads_[i])) best = i;
         }
         std::swap(heads_[best], heads_.back());
       }
@@ -268,7 +268,7 @@ class MergeCursor {
         if (!settle(top)) {
           heads_.pop_back();
         } else if (use_heap) {
-          std::push_heap(heads_.begin(), heads_.end(), Later);
+          std::push_heap(heads_.begin(), heads_.end(), Later{});
         }
         continue;
       }
@@ -279,7 +279,7 @@ class MergeCursor {
       if (!settle(top)) {
         heads_.pop_back();
       } else if (use_heap) {
-        std::push_heap(heads_.begin(), heads_.end(), Later);
+        std::push_heap(heads_.begin(), heads_.end(), Later{});
       }
       if (have_last && e->priority == last_priority) continue;  // met twice
       have_last = true;
@@ -303,10 +303,14 @@ class MergeCursor {
     int64_t price;
     uint64_t priority;
   };
-  // Orders heads so that std::*_heap keeps the smallest key on top.
-  static bool Later(const Head& a, const Head& b) {
-    return a.price != b.price ? a.price > b.price : a.priority > b.priority;
-  }
+  // Orders heads so that std::*_heap keeps the smallest key on top. A
+  // function object, not a function: the heap algorithms then inline it
+  // instead of calling through a pointer at every comparison.
+  struct Later {
+    bool operator()(const Head& a, const Head& b) const {
+      return a.price != b.price ? a.price > b.price : a.priority > b.priority;
+    }
+  };
 
   absl::InlinedVector<Head, 16> heads_;
 };
