@@ -10,4 +10,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target engine_bench marketctl >/dev/null
 workload=build/release/workload-${seed}-${commands}.jsonl
 [[ -f $workload ]] || build/release/tools/marketctl gen --seed "$seed" --commands "$commands" > "$workload"
-build/release/bench/engine_bench --workload-file "$workload" --warmup-resting 100000
+# The heap on 2 MB pages where the kernel allows it (transparent huge pages
+# in "madvise" or "always" mode), as marketd runs in deploy/ and
+# scripts/run.sh: the engine's random reads then miss the TLB far less
+# (docs/BENCHMARKS.md). BENCH_TUNABLES= (empty) measures without.
+GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.hugetlb=1} \
+  build/release/bench/engine_bench --workload-file "$workload" --warmup-resting 100000

@@ -21,7 +21,9 @@ first_start=yes
 
 # marketd prints its keys (first start only), its address and the Kafka
 # bootstrap address on stdout; relay everything and pick those lines up.
-coproc MARKETD { exec "$marketd" --listen "$listen" --data-dir "$data" 2>&1; }
+# The heap on 2 MB pages where the kernel allows it (docs/OPERATIONS.md,
+# "Memory").
+coproc MARKETD { GLIBC_TUNABLES=glibc.malloc.hugetlb=1 exec "$marketd" --listen "$listen" --data-dir "$data" 2>&1; }
 marketd_pid=$MARKETD_PID
 trap 'kill -TERM "$marketd_pid" 2>/dev/null || true' INT TERM
 admin_key="" ops_key="" bootstrap="" address=""
