@@ -150,8 +150,8 @@ void WarmInputLists(const Input& in) {
 }
 
 // Executes inputs[k] after starting to load inputs[k + 2]'s struct and
-// inputs[k + 1]'s lists (unless `cold_input`); with `pipeline`, first hints the engine about the two
-// commands after it (Engine::Prefetch), as a caller holding a batch can.
+// inputs[k + 1]'s lists (unless `cold_input`); with `pipeline`, first hints the engine about the
+// two commands after it (Engine::Prefetch), as a caller holding a batch can.
 void Execute(Engine& engine, const std::vector<Input>& inputs, size_t k, CountingSink& sink,
              bool pipeline, bool cold_input) {
   if (!cold_input) {
