@@ -55,7 +55,7 @@ void PerfControl(const char* command) {
   }
 }
 
-// Lock-step comparison (scripts/bench-engine-compare.sh --lockstep): two
+// Lock-step comparison (scripts/bench-engine-compare.sh, its default): two
 // engine_bench processes, one a core, take turns through their measured
 // loops, a slice of commands each, handing a token over two FIFOs in `dir`
 // (a2b, b2a), and each times only its own slices. Whatever other tenants do
@@ -205,8 +205,8 @@ int main(int argc, char** argv) {
   bool lockstep_first = false;
   app.add_option("--lockstep-dir", lockstep_dir,
                  "Take turns with another engine_bench through the FIFOs a2b and b2a in this "
-                 "directory, timing only our own slices (scripts/bench-engine-compare.sh "
-                 "--lockstep)");
+                 "directory, timing only our own slices (as scripts/bench-engine-compare.sh "
+                 "does)");
   app.add_flag("--lockstep-first", lockstep_first, "With --lockstep-dir: we take the first turn");
   bool cold_input = false;
   app.add_flag("--cold-input", cold_input,

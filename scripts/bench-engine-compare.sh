@@ -28,6 +28,10 @@ if [[ ! -f $workload ]]; then
   build/release/tools/marketctl gen --seed 1 --commands 400000 >"$workload"
 fi
 
+# Both sides on 2 MB pages, as scripts/bench-engine.sh measures
+# (BENCH_TUNABLES= for 4 KB pages).
+export GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.hugetlb=1}
+
 # One run: "throughput p50 p99" (commands/s, ns, ns).
 run() {
   "$@" --workload-file "$workload" |

@@ -22,7 +22,7 @@ first_start=yes
 # marketd prints its keys (first start only), its address and the Kafka
 # bootstrap address on stdout; relay everything and pick those lines up.
 # The heap on 2 MB pages where the kernel allows it (docs/OPERATIONS.md,
-# "Memory").
+# "Huge pages").
 coproc MARKETD { GLIBC_TUNABLES=glibc.malloc.hugetlb=1 exec "$marketd" --listen "$listen" --data-dir "$data" 2>&1; }
 marketd_pid=$MARKETD_PID
 trap 'kill -TERM "$marketd_pid" 2>/dev/null || true' INT TERM
