@@ -27,6 +27,7 @@
 #include "codec/json_lines.h"
 #include "marketctl/workload.h"
 #include "matcher/engine.h"
+#include "platform/heap_reserve.h"
 
 namespace {
 
@@ -215,6 +216,12 @@ int main(int argc, char** argv) {
   app.add_flag("--reserve", reserve,
                "Size the idempotency index for the whole stream up front "
                "(Engine::ReserveClientRefs), so that it never rehashes while measured");
+  size_t reserve_heap_mb = 0;
+  app.add_option("--reserve-heap-mb", reserve_heap_mb,
+                 "Fault in this much heap before the first run (platform::ReserveHeap), as "
+                 "marketd --reserve-heap-mb does, so that no run pays page faults for growing "
+                 "its heap")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   Lockstep lockstep(lockstep_dir, lockstep_first);
 
@@ -241,6 +248,12 @@ int main(int argc, char** argv) {
     market::tools::GenerateWorkload(gen, [&](const marketplace::v1::Command& c) {
       inputs.push_back(Input{market::codec::FromProto(c), false});
     });
+  }
+
+  if (const absl::Status reserved = market::platform::ReserveHeap(reserve_heap_mb << 20);
+      !reserved.ok()) {
+    std::cerr << "engine_bench: " << reserved << "\n";
+    return 1;
   }
 
   // Both passes run the same prefix untimed: the reference data (up to the

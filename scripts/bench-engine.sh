@@ -14,5 +14,9 @@ workload=build/release/workload-${seed}-${commands}.jsonl
 # in "madvise" or "always" mode), as marketd runs in deploy/ and
 # scripts/run.sh: the engine's random reads then miss the TLB far less
 # (docs/BENCHMARKS.md). BENCH_TUNABLES= (empty) measures without.
+# And 512 MB of heap faulted in first, as the StatefulSet's marketd does
+# (--reserve-heap-mb; docs/OPERATIONS.md, "Heap reserve"): no run then
+# pays the kernel's clearing of fresh pages while it is timed.
 GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.hugetlb=1} \
-  build/release/bench/engine_bench --workload-file "$workload" --warmup-resting 100000
+  build/release/bench/engine_bench --workload-file "$workload" --warmup-resting 100000 \
+    --reserve-heap-mb 512

@@ -162,6 +162,7 @@ int Run(const MarketdOptions& options) {
   EventHub hub((*market)->last_sequence());
   Sequencer sequencer(**market, {.queue_capacity = options.queue_capacity,
                                  .max_group = options.max_group,
+                                 .reserve_heap_bytes = options.reserve_heap_mb << 20,
                                  .on_journal_failure = [health](const absl::Status& status) {
                                    spdlog::critical(
                                        "journal append failed, refusing every command until "
@@ -182,6 +183,13 @@ int Run(const MarketdOptions& options) {
   };
 
   sequencer.Start();
+  if (options.reserve_heap_mb > 0) {
+    if (sequencer.heap_reserve().ok()) {
+      spdlog::info("engine heap reserve: {} MB faulted in", options.reserve_heap_mb);
+    } else {
+      spdlog::warn("engine heap reserve not made: {}", sequencer.heap_reserve().ToString());
+    }
+  }
   service.sequencer = &sequencer;
   service.hub = &hub;
   service.journal = &(*market)->journal();
@@ -237,6 +245,10 @@ int main(int argc, char** argv) {
                  "Commands waiting for the sequencer before RESOURCE_EXHAUSTED")
       ->capture_default_str();
   app.add_option("--max-group", options.max_group, "Commands per journal write (group commit)")
+      ->capture_default_str();
+  app.add_option("--reserve-heap-mb", options.reserve_heap_mb,
+                 "Heap to fault in on the engine thread at start, so that the book's growth "
+                 "takes no page faults up to that size (docs/OPERATIONS.md, \"Heap reserve\")")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return market::server::Run(options);

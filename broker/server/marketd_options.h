@@ -20,6 +20,7 @@ struct MarketdOptions {
   std::string log_format = "text";
   size_t queue_capacity = 65536;
   size_t max_group = 1024;
+  size_t reserve_heap_mb = 0;  // 0: no heap reserve
 };
 
 }  // namespace market::server

@@ -1,7 +1,10 @@
 #include "broker/server/sequencer.h"
 
 #include <algorithm>
+#include <future>
 #include <utility>
+
+#include "platform/heap_reserve.h"
 
 namespace market::server {
 namespace {
@@ -22,11 +25,21 @@ Sequencer::Sequencer(storage::JournaledMarket& market, SequencerOptions options)
 Sequencer::~Sequencer() { Stop(); }
 
 void Sequencer::Start() {
-  const std::lock_guard lock(mutex_);
-  if (started_) return;
-  started_ = true;
-  running_ = true;
-  thread_ = std::thread([this] { Run(); });
+  std::promise<absl::Status> reserved;
+  std::future<absl::Status> reserve = reserved.get_future();
+  {
+    const std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+    running_ = true;
+    // The reserve is made by the engine thread: glibc gives each thread its
+    // own arena, and the engine allocates from this one.
+    thread_ = std::thread([this, reserved = std::move(reserved)]() mutable {
+      reserved.set_value(platform::ReserveHeap(options_.reserve_heap_bytes));
+      Run();
+    });
+  }
+  heap_reserve_ = reserve.get();
 }
 
 void Sequencer::Stop() {

@@ -54,6 +54,10 @@ class GroupListener {
 struct SequencerOptions {
   size_t queue_capacity = 65536;  // commands waiting; beyond it Submit says RESOURCE_EXHAUSTED
   size_t max_group = 1024;        // commands per journal append
+  // Heap faulted in on the engine thread before its first command
+  // (platform::ReserveHeap), so that the engine's growth takes no page
+  // faults up to this size; 0: none.
+  size_t reserve_heap_bytes = 0;
   // Wall clock in Unix nanoseconds; replaceable for tests.
   std::function<uint64_t()> clock = {};
   // Called once, on the sequencer thread, when a journal append fails: from
@@ -72,7 +76,10 @@ class Sequencer {
 
   // Listeners must be added before Start.
   void AddListener(GroupListener* listener) { listeners_.push_back(listener); }
+  // Starts the engine thread; returns once its heap reserve (if any) is made.
   void Start();
+  // How the heap reserve went (OK when none was asked); valid after Start.
+  const absl::Status& heap_reserve() const { return heap_reserve_; }
   // Refuses new commands, executes what is queued, and joins the thread.
   void Stop();
 
@@ -124,6 +131,7 @@ class Sequencer {
   bool running_ = false;  // the thread takes work (reads are refused otherwise)
   uint64_t last_sequence_ = 0;
   absl::Status health_;
+  absl::Status heap_reserve_;  // written by Start before it returns
 
   uint64_t last_timestamp_ = 0;  // sequencer thread only
   std::thread thread_;
