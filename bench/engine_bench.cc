@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
@@ -110,12 +111,21 @@ class Lockstep {
   int theirs_ = -1;
 };
 
-long ResidentBytes() {
+// What the process holds: its resident pages, and the bytes malloc has
+// handed out (in the arenas and mapped on their own). With a heap reserve the
+// resident size no longer grows with the book, but the bytes in use do.
+struct Footprint {
+  long resident = 0;
+  long heap_in_use = 0;
+};
+
+Footprint MeasureFootprint() {
   std::ifstream statm("/proc/self/statm");
   long pages = 0;
   long resident = 0;
   statm >> pages >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
+  const struct mallinfo2 heap = mallinfo2();
+  return {resident * sysconf(_SC_PAGESIZE), static_cast<long>(heap.uordblks + heap.hblkhd)};
 }
 
 // Starts loading `bytes` from p, a cache line at a time (a hint; an asm
@@ -269,24 +279,28 @@ int main(int argc, char** argv) {
     if (reserve) engine.ReserveClientRefs(inputs.size());
     size_t i = 0;
     for (; i < first_order; ++i) Execute(engine, inputs, i, sink, pipeline, cold_input);
-    const long rss = ResidentBytes();
+    const Footprint before = MeasureFootprint();
     while (i < inputs.size() && engine.open_requests() + engine.open_offers() < warmup_resting) {
       Execute(engine, inputs, i++, sink, pipeline, cold_input);
     }
-    return std::pair<size_t, long>(i, rss);
+    return std::pair<size_t, Footprint>(i, before);
   };
 
   // Pass 1: throughput, and memory per resting order; `repeat` times.
   std::vector<double> rates;
   size_t measured = 0;
-  long bytes_per_order = 0;
+  long resident_per_order = 0;
+  long heap_per_order = 0;
   uint64_t digest_throughput = 0;
   for (int run = 0; run < repeat; ++run) {
     Engine engine;
-    const auto [start, rss_before] = warm_up(engine);
+    const auto [start, footprint_before] = warm_up(engine);
     const size_t resting = engine.open_requests() + engine.open_offers();
     if (run == 0) {
-      bytes_per_order = resting ? (ResidentBytes() - rss_before) / static_cast<long>(resting) : 0;
+      const Footprint after = MeasureFootprint();
+      const long orders = std::max<long>(1, static_cast<long>(resting));
+      resident_per_order = (after.resident - footprint_before.resident) / orders;
+      heap_per_order = (after.heap_in_use - footprint_before.heap_in_use) / orders;
     }
     const uint64_t events_before = sink.events;
     PerfControl("enable");
@@ -356,7 +370,14 @@ int main(int argc, char** argv) {
               rates[rates.size() / 2], repeat, rates.front(), rates.back());
   std::printf("latency ns: p50 %u  p99 %u  p99.9 %u  max %u\n", pct(0.50), pct(0.99), pct(0.999),
               latency_ns.empty() ? 0u : latency_ns.back());
-  std::printf("resident bytes per resting order: %ld\n", bytes_per_order);
+  if (reserve_heap_mb == 0) {
+    std::printf("resident bytes per resting order: %ld\n", resident_per_order);
+  } else {
+    std::printf(
+        "resident bytes per resting order: not measured (the heap reserve is resident "
+        "from the start; run with --reserve-heap-mb 0)\n");
+  }
+  std::printf("heap bytes in use per resting order: %ld\n", heap_per_order);
   static constexpr const char* kKinds[] = {
       "empty",           "submit_request",     "amend_request",   "cancel_request",
       "publish_offer",   "amend_offer",        "withdraw_offer",  "define_role",

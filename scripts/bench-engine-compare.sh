@@ -29,7 +29,8 @@ if [[ ! -f $workload ]]; then
 fi
 
 # Both sides on 2 MB pages, as scripts/bench-engine.sh measures
-# (BENCH_TUNABLES= for 4 KB pages).
+# (BENCH_TUNABLES= for 4 KB pages). scripts/bench-engine.sh also passes
+# --reserve-heap-mb 512; pass it here as a flag when both binaries know it.
 export GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.hugetlb=1}
 
 # One run: "throughput p50 p99" (commands/s, ns, ns).
