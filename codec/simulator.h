@@ -37,6 +37,8 @@ class Simulator {
   uint64_t StateDigest() const { return engine_->StateDigest(); }
   uint64_t last_sequence() const { return engine_->last_sequence(); }
   const matcher::Engine& engine() const { return *engine_; }
+  // Engine::ReserveClientRefs: capacity only, no effect on state or events.
+  void ReserveClientRefs(size_t keys) { engine_->ReserveClientRefs(keys); }
 
  private:
   std::unique_ptr<matcher::Engine> engine_ = std::make_unique<matcher::Engine>();

@@ -96,6 +96,10 @@ class JournaledMarket {
   Journal& mutable_journal() { return *journal_; }
   // The engine (for reads between groups, on the ExecuteGroup thread).
   const matcher::Engine& engine() const { return simulator_.engine(); }
+  // Sizes the engine's idempotency index for `keys` keys in all
+  // (Engine::ReserveClientRefs): capacity only, not journaled, no effect on
+  // state or digest. Call before the first group.
+  void ReserveClientRefs(size_t keys) { simulator_.ReserveClientRefs(keys); }
   // Whether each group also writes its state records. Always true after a
   // kLoadState open; after kReExecute only if the stored state was at the
   // journal's tail (a state left behind stays behind, and the next kLoadState

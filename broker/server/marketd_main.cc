@@ -159,6 +159,11 @@ int Run(const MarketdOptions& options) {
                                .count();
   spdlog::info("recovered to sequence {} in {} ms", (*market)->last_sequence(), recovery_ms);
 
+  if (options.reserve_client_refs > 0) {
+    (*market)->ReserveClientRefs(options.reserve_client_refs);
+    spdlog::info("idempotency index sized for {} client_refs", options.reserve_client_refs);
+  }
+
   EventHub hub((*market)->last_sequence());
   Sequencer sequencer(**market, {.queue_capacity = options.queue_capacity,
                                  .max_group = options.max_group,
@@ -249,6 +254,11 @@ int main(int argc, char** argv) {
   app.add_option("--reserve-heap-mb", options.reserve_heap_mb,
                  "Heap to fault in on the engine thread at start, so that the book's growth "
                  "takes no page faults up to that size (docs/OPERATIONS.md, \"Heap reserve\")")
+      ->capture_default_str();
+  app.add_option("--reserve-client-refs", options.reserve_client_refs,
+                 "Size the idempotency index for this many client_refs at start, so that it "
+                 "never doubles (one command pausing for every key) before that many "
+                 "(docs/OPERATIONS.md, \"Sizing\")")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return market::server::Run(options);

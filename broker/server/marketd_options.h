@@ -20,7 +20,8 @@ struct MarketdOptions {
   std::string log_format = "text";
   size_t queue_capacity = 65536;
   size_t max_group = 1024;
-  size_t reserve_heap_mb = 0;  // 0: no heap reserve
+  size_t reserve_heap_mb = 0;      // 0: no heap reserve
+  size_t reserve_client_refs = 0;  // 0: the idempotency index grows on demand
 };
 
 }  // namespace market::server

@@ -86,6 +86,27 @@ TEST(JournaledMarket, MalformedLinesAreJournaledAndRejected) {
   EXPECT_TRUE(events[1].has_command_rejected());
 }
 
+// Sizing the idempotency index is capacity only: the digest and the
+// answers to a repeated client_ref stay as they were.
+TEST(JournaledMarket, ReservingClientRefsChangesNeitherStateNorAnswers) {
+  auto market = JournaledMarket::Open(std::make_unique<MemoryJournal>());
+  ASSERT_TRUE(market.ok());
+  std::vector<pb::Event> events;
+  ASSERT_TRUE((*market)->ExecuteGroup(Inputs(kReferenceData), &events).ok());
+  ASSERT_TRUE((*market)->ExecuteGroup(Inputs(kOrders), &events).ok());
+  const uint64_t digest = (*market)->StateDigest();
+
+  (*market)->ReserveClientRefs(100000);
+  EXPECT_EQ((*market)->StateDigest(), digest);
+
+  std::vector<matcher::Outcome> outcomes;
+  events.clear();
+  ASSERT_TRUE((*market)->ExecuteGroup(Inputs({kOrders[0]}), &events, &outcomes).ok());
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].kind, matcher::Outcome::Kind::kDuplicate);
+  EXPECT_EQ(outcomes[0].original_sequence, 7u);
+}
+
 TEST(JournaledMarket, ReopeningContinuesFromTheJournal) {
   TempDir dir;
   uint64_t digest = 0;
