@@ -12,6 +12,7 @@
 #endif
 
 namespace market::platform {
+
 absl::Status ReserveHeap(size_t bytes) {
   if (bytes == 0) return absl::OkStatus();
 #if defined(MARKET_GLIBC_MALLOC)
@@ -42,8 +43,9 @@ absl::Status ReserveHeap(size_t bytes) {
   }
   for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) std::free(*it);
   return absl::OkStatus();
-#endif
+#else
   return absl::UnimplementedError("heap reserve needs glibc's malloc (not under a sanitizer)");
+#endif
 }
 
 }  // namespace market::platform
