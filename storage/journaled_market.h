@@ -98,7 +98,8 @@ class JournaledMarket {
   const matcher::Engine& engine() const { return simulator_.engine(); }
   // Sizes the engine's idempotency index for `keys` keys in all
   // (Engine::ReserveClientRefs): capacity only, not journaled, no effect on
-  // state or digest. Call before the first group.
+  // state or digest. Between groups, on the ExecuteGroup thread; before the
+  // first group it costs no rehash of keys already there.
   void ReserveClientRefs(size_t keys) { simulator_.ReserveClientRefs(keys); }
   // Whether each group also writes its state records. Always true after a
   // kLoadState open; after kReExecute only if the stored state was at the

@@ -257,8 +257,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--reserve-client-refs", options.reserve_client_refs,
                  "Size the idempotency index for this many client_refs at start, so that it "
-                 "never doubles (one command pausing for every key) before that many "
-                 "(docs/OPERATIONS.md, \"Sizing\")")
+                 "never grows (one command moving every key) before that many "
+                 "(docs/OPERATIONS.md, \"Idempotency index\")")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return market::server::Run(options);
