@@ -5,7 +5,7 @@
 // (so growing it never copies it). The index is an open-addressing table of
 // 8-byte words, linear probing: 32 bits of the key's hash and the key's entry
 // number + 1 (0 marks an empty slot). A probe for a new key touches the index
-// alone, usually one cache line, which Prefetch can load ahead; an entry is
+// alone, one cache line or the next too, which Prefetch loads ahead; an entry is
 // read only when those 32 hash bits agree, that is, almost only for a true
 // duplicate. Rehashing reads no entry either.
 //
@@ -35,9 +35,13 @@ class ClientRefs {
   uint64_t FindOrAdd(ParticipantId participant, std::string_view client_ref, uint64_t sequence);
   // The sequence that first used the key, or 0.
   uint64_t Find(ParticipantId participant, std::string_view client_ref) const;
-  // Starts loading the index slot where a probe for the key begins (a hint).
+  // Starts loading the index where a probe for the key begins (a hint): the
+  // home slot's line and, as a probe reads a few slots on, the next line.
   void Prefetch(ParticipantId participant, std::string_view client_ref) const {
-    if (!slots_.empty()) LoadHint(&slots_[Home(HashOf(participant, client_ref))]);
+    if (slots_.empty()) return;
+    const size_t home = Home(HashOf(participant, client_ref));
+    LoadHint(&slots_[home]);
+    LoadHint(&slots_[(home + 4) & (slots_.size() - 1)]);
   }
   // Sizes the index for `keys` keys, so that growing to them never rehashes.
   void Reserve(size_t keys);
