@@ -9,6 +9,10 @@
 // engines: once timed as a whole for throughput, once with a clock read
 // around each command for latency. Both runs warm up untimed until
 // `--warmup-resting` orders rest, then measure the rest of the stream.
+// After each throughput run, the same commands go through a plain
+// one-dimensional limit order book (bench/plain_book.h), timed the same
+// way, so that the engine's speed can be read as a ratio to it measured
+// in the same minute, which this VM's noise moves far less than either.
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
@@ -24,10 +28,13 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "bench/plain_book.h"
 #include "codec/command_codec.h"
 #include "codec/json_lines.h"
 #include "marketctl/workload.h"
 #include "matcher/engine.h"
+#include "matcher/order_id.h"
 #include "platform/heap_reserve.h"
 
 namespace {
@@ -186,6 +193,51 @@ void Execute(Engine& engine, const std::vector<Input>& inputs, size_t k, Countin
   }
 }
 
+// The commands as the plain book sees them: requests buy and offers sell
+// (price = max_rate or rate, quantity = FTE) in a book per role; cancels,
+// withdrawals and amends name their order; the rest is nothing to it.
+std::vector<market::bench::PlainCommand> ToPlainCommands(const std::vector<Input>& inputs) {
+  using market::bench::PlainCommand;
+  namespace m = market::matcher;
+  absl::flat_hash_map<std::string, uint32_t> books;
+  auto book = [&](const std::string& role) {
+    return books.try_emplace(role, static_cast<uint32_t>(books.size())).first->second;
+  };
+  std::vector<PlainCommand> out(inputs.size());
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (inputs[k].malformed) continue;
+    const uint64_t seq = k + 1;  // the engine's sequence, hence the order's id
+    PlainCommand& p = out[k];
+    const auto& body = inputs[k].command.body;
+    if (const auto* r = std::get_if<m::SubmitRequest>(&body)) {
+      p = {PlainCommand::Kind::kBuy,
+           r->time_in_force == static_cast<int32_t>(m::TimeInForce::kIoc),
+           book(r->role),
+           seq,
+           r->max_rate,
+           r->fte_milli};
+    } else if (const auto* o = std::get_if<m::PublishOffer>(&body)) {
+      p = {PlainCommand::Kind::kSell,
+           o->time_in_force == static_cast<int32_t>(m::TimeInForce::kIoc),
+           book(o->role),
+           seq,
+           o->rate,
+           o->fte_milli};
+    } else if (const auto* c = std::get_if<m::CancelRequest>(&body)) {
+      p = {PlainCommand::Kind::kCancel, false, 0, m::ParseOrderId(c->request_id, 'R'), 0, 0};
+    } else if (const auto* w = std::get_if<m::WithdrawOffer>(&body)) {
+      p = {PlainCommand::Kind::kCancel, false, 0, m::ParseOrderId(w->offer_id, 'O'), 0, 0};
+    } else if (const auto* a = std::get_if<m::AmendRequest>(&body)) {
+      p = {PlainCommand::Kind::kAmend,          false,       0,
+           m::ParseOrderId(a->request_id, 'R'), a->max_rate, a->fte_milli};
+    } else if (const auto* b = std::get_if<m::AmendOffer>(&body)) {
+      p = {PlainCommand::Kind::kAmend,        false,   0,
+           m::ParseOrderId(b->offer_id, 'O'), b->rate, b->fte_milli};
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -286,7 +338,14 @@ int main(int argc, char** argv) {
     return std::pair<size_t, Footprint>(i, before);
   };
 
-  // Pass 1: throughput, and memory per resting order; `repeat` times.
+  // Pass 1: throughput, and memory per resting order; `repeat` times; each
+  // run followed by the plain book's.
+  const std::vector<market::bench::PlainCommand> plain_inputs = ToPlainCommands(inputs);
+  uint32_t plain_books = 0;
+  for (const auto& p : plain_inputs) plain_books = std::max(plain_books, p.book + 1);
+  std::vector<double> plain_rates;
+  std::vector<double> ratios;  // engine / plain, run by run
+  size_t plain_resting = 0;
   std::vector<double> rates;
   size_t measured = 0;
   long resident_per_order = 0;
@@ -323,6 +382,23 @@ int main(int argc, char** argv) {
       return 1;
     }
     digest_throughput = digest;
+    if (!lockstep.active()) {
+      // The plain book: the same prefix untimed, the same commands timed;
+      // its measured part is short (milliseconds), so the median of five.
+      std::vector<double> runs;
+      for (int p = 0; p < 5; ++p) {
+        market::bench::PlainBook plain(plain_books);
+        for (size_t k = 0; k < start; ++k) plain.Execute(plain_inputs[k]);
+        const auto t0 = Clock::now();
+        for (size_t k = start; k < plain_inputs.size(); ++k) plain.Execute(plain_inputs[k]);
+        runs.push_back(static_cast<double>(plain_inputs.size() - start) /
+                       std::chrono::duration<double>(Clock::now() - t0).count());
+        plain_resting = plain.resting();
+      }
+      std::sort(runs.begin(), runs.end());
+      plain_rates.push_back(runs[runs.size() / 2]);
+      ratios.push_back(rates.back() / plain_rates.back());
+    }
     if (run > 0) continue;
     std::printf("workload: %s\n", file.empty()
                                       ? ("reference, seed " + std::to_string(gen.seed) + ", " +
@@ -370,6 +446,16 @@ int main(int argc, char** argv) {
               rates[rates.size() / 2], repeat, rates.front(), rates.back());
   std::printf("latency ns: p50 %u  p99 %u  p99.9 %u  max %u\n", pct(0.50), pct(0.99), pct(0.999),
               latency_ns.empty() ? 0u : latency_ns.back());
+  if (!ratios.empty()) {
+    std::sort(plain_rates.begin(), plain_rates.end());
+    std::sort(ratios.begin(), ratios.end());
+    std::printf(
+        "plain book (one per role, price/time only; %zu resting at end): %.0f commands/s "
+        "(median; range %.0f-%.0f); engine / plain: %.3f (median of the runs' ratios; range "
+        "%.3f-%.3f)\n",
+        plain_resting, plain_rates[plain_rates.size() / 2], plain_rates.front(), plain_rates.back(),
+        ratios[ratios.size() / 2], ratios.front(), ratios.back());
+  }
   if (reserve_heap_mb == 0) {
     std::printf("resident bytes per resting order: %ld\n", resident_per_order);
   } else {
