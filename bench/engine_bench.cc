@@ -203,6 +203,9 @@ std::vector<market::bench::PlainCommand> ToPlainCommands(const std::vector<Input
   auto book = [&](const std::string& role) {
     return books.try_emplace(role, static_cast<uint32_t>(books.size())).first->second;
   };
+  auto ioc = [](int32_t time_in_force) {
+    return time_in_force == static_cast<int32_t>(m::TimeInForce::kIoc);
+  };
   std::vector<PlainCommand> out(inputs.size());
   for (size_t k = 0; k < inputs.size(); ++k) {
     if (inputs[k].malformed) continue;
@@ -210,29 +213,19 @@ std::vector<market::bench::PlainCommand> ToPlainCommands(const std::vector<Input
     PlainCommand& p = out[k];
     const auto& body = inputs[k].command.body;
     if (const auto* r = std::get_if<m::SubmitRequest>(&body)) {
-      p = {PlainCommand::Kind::kBuy,
-           r->time_in_force == static_cast<int32_t>(m::TimeInForce::kIoc),
-           book(r->role),
-           seq,
-           r->max_rate,
-           r->fte_milli};
+      p = PlainCommand::Order(true, book(r->role), seq, r->max_rate, r->fte_milli,
+                              ioc(r->time_in_force));
     } else if (const auto* o = std::get_if<m::PublishOffer>(&body)) {
-      p = {PlainCommand::Kind::kSell,
-           o->time_in_force == static_cast<int32_t>(m::TimeInForce::kIoc),
-           book(o->role),
-           seq,
-           o->rate,
-           o->fte_milli};
+      p = PlainCommand::Order(false, book(o->role), seq, o->rate, o->fte_milli,
+                              ioc(o->time_in_force));
     } else if (const auto* c = std::get_if<m::CancelRequest>(&body)) {
-      p = {PlainCommand::Kind::kCancel, false, 0, m::ParseOrderId(c->request_id, 'R'), 0, 0};
+      p = PlainCommand::Cancel(m::ParseOrderId(c->request_id, 'R'));
     } else if (const auto* w = std::get_if<m::WithdrawOffer>(&body)) {
-      p = {PlainCommand::Kind::kCancel, false, 0, m::ParseOrderId(w->offer_id, 'O'), 0, 0};
+      p = PlainCommand::Cancel(m::ParseOrderId(w->offer_id, 'O'));
     } else if (const auto* a = std::get_if<m::AmendRequest>(&body)) {
-      p = {PlainCommand::Kind::kAmend,          false,       0,
-           m::ParseOrderId(a->request_id, 'R'), a->max_rate, a->fte_milli};
+      p = PlainCommand::Amend(m::ParseOrderId(a->request_id, 'R'), a->max_rate, a->fte_milli);
     } else if (const auto* b = std::get_if<m::AmendOffer>(&body)) {
-      p = {PlainCommand::Kind::kAmend,        false,   0,
-           m::ParseOrderId(b->offer_id, 'O'), b->rate, b->fte_milli};
+      p = PlainCommand::Amend(m::ParseOrderId(b->offer_id, 'O'), b->rate, b->fte_milli);
     }
   }
   return out;

@@ -29,6 +29,15 @@ struct PlainCommand {
   uint64_t id = 0;       // the new order's id, or the order cancelled or amended
   int64_t price = 0;     // amend: 0 = unchanged
   int64_t quantity = 0;  // amend: the new remaining; 0 = unchanged
+
+  static PlainCommand Order(bool buy, uint32_t book, uint64_t id, int64_t price, int64_t quantity,
+                            bool ioc) {
+    return {buy ? Kind::kBuy : Kind::kSell, ioc, book, id, price, quantity};
+  }
+  static PlainCommand Cancel(uint64_t id) { return {Kind::kCancel, false, 0, id, 0, 0}; }
+  static PlainCommand Amend(uint64_t id, int64_t price, int64_t quantity) {
+    return {Kind::kAmend, false, 0, id, price, quantity};
+  }
 };
 
 class PlainBook {

@@ -8,17 +8,15 @@
 namespace market::bench {
 namespace {
 
-using Kind = PlainCommand::Kind;
-
 PlainCommand Buy(uint64_t id, int64_t price, int64_t quantity, bool ioc = false) {
-  return {Kind::kBuy, ioc, 0, id, price, quantity};
+  return PlainCommand::Order(true, 0, id, price, quantity, ioc);
 }
 PlainCommand Sell(uint64_t id, int64_t price, int64_t quantity) {
-  return {Kind::kSell, false, 0, id, price, quantity};
+  return PlainCommand::Order(false, 0, id, price, quantity, false);
 }
-PlainCommand Cancel(uint64_t id) { return {Kind::kCancel, false, 0, id, 0, 0}; }
+PlainCommand Cancel(uint64_t id) { return PlainCommand::Cancel(id); }
 PlainCommand Amend(uint64_t id, int64_t price, int64_t quantity) {
-  return {Kind::kAmend, false, 0, id, price, quantity};
+  return PlainCommand::Amend(id, price, quantity);
 }
 
 TEST(PlainBook, ABuyTakesTheCheapestAskFirst) {
@@ -61,8 +59,8 @@ TEST(PlainBook, ARemainderRestsUnlessImmediateOrCancel) {
 
 TEST(PlainBook, BooksDoNotCross) {
   PlainBook book(2);
-  book.Execute(PlainCommand{Kind::kSell, false, 0, 1, 100, 5});
-  book.Execute(PlainCommand{Kind::kBuy, false, 1, 2, 100, 5});
+  book.Execute(PlainCommand::Order(false, 0, 1, 100, 5, false));
+  book.Execute(PlainCommand::Order(true, 1, 2, 100, 5, false));
   EXPECT_EQ(book.fills(), 0u);
 }
 
