@@ -31,21 +31,24 @@ void PlainBook::Add(uint32_t book, bool buy, uint64_t id, int64_t price, int64_t
   where_[id] = Where{book, buy, price};
 }
 
-int64_t PlainBook::Remove(uint64_t id, Where* where) {
+PlainBook::Level::iterator PlainBook::Find(const Where& w, uint64_t id,
+                                           std::map<int64_t, Level>::iterator* level) {
+  *level = SideOf(w).levels.find(w.buy ? -w.price : w.price);
+  Level& orders = (*level)->second;
+  return std::find_if(orders.begin(), orders.end(), [id](const Resting& r) { return r.id == id; });
+}
+
+int64_t PlainBook::Remove(uint64_t id) {
   auto it = where_.find(id);
   if (it == where_.end()) return 0;
-  *where = it->second;
+  const Where w = it->second;
   where_.erase(it);
-  Side& side = where->buy ? books_[where->book].bids : books_[where->book].asks;
-  auto level = side.levels.find(where->buy ? -where->price : where->price);
-  if (level == side.levels.end()) return 0;
-  Level& orders = level->second;
-  const auto at =
-      std::find_if(orders.begin(), orders.end(), [id](const Resting& r) { return r.id == id; });
-  if (at == orders.end()) return 0;
+  std::map<int64_t, Level>::iterator level;
+  const auto at = Find(w, id, &level);
   const int64_t remaining = at->quantity;
-  orders.erase(at);
-  if (orders.empty()) side.levels.erase(level);
+  level->second.erase(at);
+  if (level->second.empty())
+    (w.buy ? books_[w.book].bids : books_[w.book].asks).levels.erase(level);
   return remaining;
 }
 
@@ -59,11 +62,9 @@ void PlainBook::Execute(const PlainCommand& c) {
         Add(c.book, c.kind == PlainCommand::Kind::kBuy, c.id, c.price, c.quantity, c.ioc);
       }
       return;
-    case PlainCommand::Kind::kCancel: {
-      Where w{};
-      Remove(c.id, &w);
+    case PlainCommand::Kind::kCancel:
+      Remove(c.id);
       return;
-    }
     case PlainCommand::Kind::kAmend: {
       auto it = where_.find(c.id);
       if (it == where_.end()) return;
@@ -72,19 +73,15 @@ void PlainBook::Execute(const PlainCommand& c) {
       if (price == w.price) {
         // A pure decrease (or no change) keeps its place; anything else
         // queues anew.
-        Side& side = w.buy ? books_[w.book].bids : books_[w.book].asks;
-        Level& orders = side.levels[w.buy ? -w.price : w.price];
-        auto at = std::find_if(orders.begin(), orders.end(),
-                               [&](const Resting& r) { return r.id == c.id; });
-        if (at != orders.end() && c.quantity <= at->quantity) {
+        std::map<int64_t, Level>::iterator level;
+        const auto at = Find(w, c.id, &level);
+        if (c.quantity <= at->quantity) {
           if (c.quantity != 0) at->quantity = c.quantity;
           return;
         }
       }
-      Where removed{};
-      const int64_t remaining = Remove(c.id, &removed);
-      const int64_t quantity = c.quantity == 0 ? remaining : c.quantity;
-      if (quantity > 0) Add(w.book, w.buy, c.id, price, quantity, false);
+      const int64_t remaining = Remove(c.id);
+      Add(w.book, w.buy, c.id, price, c.quantity == 0 ? remaining : c.quantity, false);
       return;
     }
   }

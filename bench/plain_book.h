@@ -71,7 +71,10 @@ class PlainBook {
   // unless it is immediate-or-cancel.
   void Add(uint32_t book, bool buy, uint64_t id, int64_t price, int64_t quantity, bool ioc);
   // Takes a resting order out; its remaining, or 0 when it is not resting.
-  int64_t Remove(uint64_t id, Where* where);
+  int64_t Remove(uint64_t id);
+  Side& SideOf(const Where& w) { return w.buy ? books_[w.book].bids : books_[w.book].asks; }
+  // A resting order in its level (sets *level).
+  Level::iterator Find(const Where& w, uint64_t id, std::map<int64_t, Level>::iterator* level);
 
   std::vector<Book> books_;
   absl::flat_hash_map<uint64_t, Where> where_;
