@@ -12,7 +12,7 @@
 // After each throughput run, the same commands go through a plain
 // one-dimensional limit order book (bench/plain_book.h), timed the same
 // way, so that the engine's speed can be read as a ratio to it measured
-// in the same minute, which this VM's noise moves far less than either.
+// in the same minute, which this VM's noise moves less than either.
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
@@ -334,8 +334,6 @@ int main(int argc, char** argv) {
   // Pass 1: throughput, and memory per resting order; `repeat` times; each
   // run followed by the plain book's.
   const std::vector<market::bench::PlainCommand> plain_inputs = ToPlainCommands(inputs);
-  uint32_t plain_books = 0;
-  for (const auto& p : plain_inputs) plain_books = std::max(plain_books, p.book + 1);
   std::vector<double> plain_rates;
   std::vector<double> ratios;  // engine / plain, run by run
   size_t plain_resting = 0;
@@ -380,7 +378,7 @@ int main(int argc, char** argv) {
       // its measured part is short (milliseconds), so the median of five.
       std::vector<double> runs;
       for (int p = 0; p < 5; ++p) {
-        market::bench::PlainBook plain(plain_books);
+        market::bench::PlainBook plain;
         for (size_t k = 0; k < start; ++k) plain.Execute(plain_inputs[k]);
         const auto t0 = Clock::now();
         for (size_t k = start; k < plain_inputs.size(); ++k) plain.Execute(plain_inputs[k]);

@@ -58,9 +58,8 @@ void PlainBook::Execute(const PlainCommand& c) {
       return;
     case PlainCommand::Kind::kBuy:
     case PlainCommand::Kind::kSell:
-      if (c.book < books_.size()) {
-        Add(c.book, c.kind == PlainCommand::Kind::kBuy, c.id, c.price, c.quantity, c.ioc);
-      }
+      if (c.book >= books_.size()) books_.resize(c.book + 1);
+      Add(c.book, c.kind == PlainCommand::Kind::kBuy, c.id, c.price, c.quantity, c.ioc);
       return;
     case PlainCommand::Kind::kCancel:
       Remove(c.id);

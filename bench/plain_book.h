@@ -2,7 +2,8 @@
 // engine_bench times beside the engine ("the speed of a plain
 // one-dimensional limit order book", issue 2; docs/BENCHMARKS.md).
 //
-// One book per instrument (engine_bench uses one per role), price/time
+// One book per instrument (engine_bench uses one per role; a book exists
+// once a command names it), price/time
 // priority, integer prices and quantities; buys and sells, immediate-or-
 // cancel, cancel, and amend (a pure decrease keeps priority). None of the
 // market's other rules: no locations, seniority, dates, contracts, caps,
@@ -42,8 +43,6 @@ struct PlainCommand {
 
 class PlainBook {
  public:
-  explicit PlainBook(uint32_t books) : books_(books) {}
-
   void Execute(const PlainCommand& c);
   uint64_t fills() const { return fills_; }
   size_t resting() const { return where_.size(); }

@@ -20,7 +20,7 @@ PlainCommand Amend(uint64_t id, int64_t price, int64_t quantity) {
 }
 
 TEST(PlainBook, ABuyTakesTheCheapestAskFirst) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 110, 5));
   book.Execute(Sell(2, 100, 5));
   book.Execute(Buy(3, 110, 5));
@@ -30,7 +30,7 @@ TEST(PlainBook, ABuyTakesTheCheapestAskFirst) {
 }
 
 TEST(PlainBook, OrdersAtOnePriceFillInArrivalOrder) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Sell(2, 100, 5));
   book.Execute(Buy(3, 100, 5));
@@ -39,7 +39,7 @@ TEST(PlainBook, OrdersAtOnePriceFillInArrivalOrder) {
 }
 
 TEST(PlainBook, ABuyBelowTheBestAskRests) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Buy(2, 99, 5));
   EXPECT_EQ(book.fills(), 0u);
@@ -47,7 +47,7 @@ TEST(PlainBook, ABuyBelowTheBestAskRests) {
 }
 
 TEST(PlainBook, ARemainderRestsUnlessImmediateOrCancel) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Buy(2, 100, 8, /*ioc=*/true));
   EXPECT_EQ(book.fills(), 1u);
@@ -58,14 +58,14 @@ TEST(PlainBook, ARemainderRestsUnlessImmediateOrCancel) {
 }
 
 TEST(PlainBook, BooksDoNotCross) {
-  PlainBook book(2);
+  PlainBook book;
   book.Execute(PlainCommand::Order(false, 0, 1, 100, 5, false));
   book.Execute(PlainCommand::Order(true, 1, 2, 100, 5, false));
   EXPECT_EQ(book.fills(), 0u);
 }
 
 TEST(PlainBook, APureDecreaseKeepsItsPlace) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Sell(2, 100, 5));
   book.Execute(Amend(1, 0, 3));
@@ -75,7 +75,7 @@ TEST(PlainBook, APureDecreaseKeepsItsPlace) {
 }
 
 TEST(PlainBook, AnIncreaseQueuesAnew) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Sell(2, 100, 5));
   book.Execute(Amend(1, 0, 6));
@@ -85,7 +85,7 @@ TEST(PlainBook, AnIncreaseQueuesAnew) {
 }
 
 TEST(PlainBook, ANewPriceCanCross) {
-  PlainBook book(1);
+  PlainBook book;
   book.Execute(Sell(1, 100, 5));
   book.Execute(Buy(2, 90, 5));
   book.Execute(Amend(2, 100, 0));
