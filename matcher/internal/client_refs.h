@@ -36,7 +36,9 @@ class ClientRefs {
   // The sequence that first used the key, or 0.
   uint64_t Find(ParticipantId participant, std::string_view client_ref) const;
   // Starts loading the index where a probe for the key begins (a hint): the
-  // home slot's line and, as a probe reads a few slots on, the next line.
+  // home slot's line and the line four slots on, which is the next line
+  // when the home slot is in the second half of its own, where a probe
+  // reading a few slots on crosses into it.
   void Prefetch(ParticipantId participant, std::string_view client_ref) const {
     if (slots_.empty()) return;
     const size_t home = Home(HashOf(participant, client_ref));
