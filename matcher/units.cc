@@ -1,60 +1,50 @@
 #include "matcher/units.h"
 
+#include <algorithm>
 #include <array>
 
 namespace market::matcher {
 namespace {
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
-// (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+// Days from 1970-01-01 to 2000-01-01, the day FormatDate counts from.
+constexpr int64_t kEpoch2000 = 10957;
 
-const int64_t kEpoch2000 = DaysFromCivil(2000, 1, 1);
+// Days of each month in a common year, and before each month's first day.
+constexpr std::array<uint8_t, 12> kDaysInMonth = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+constexpr std::array<uint16_t, 12> kDaysBeforeMonth = {0,   31,  59,  90,  120, 151,
+                                                       181, 212, 243, 273, 304, 334};
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int y, int m) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
-bool Digits(std::string_view s, int* out) {
-  int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
+// The digit at text[i] as 0..9, or a value above 9 for any other character.
+unsigned DigitAt(std::string_view text, size_t i) {
+  return static_cast<unsigned>(static_cast<unsigned char>(text[i])) - '0';
 }
 
 }  // namespace
 
+// Every command carries dates, so this is on the engine's path: no loop, no
+// division (within 2000..2199 a year is leap when a multiple of 4 other
+// than 2100).
 std::optional<Day> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int y = 0;
-  int m = 0;
-  int d = 0;
-  if (!Digits(text.substr(0, 4), &y) || !Digits(text.substr(5, 2), &m) ||
-      !Digits(text.substr(8, 2), &d)) {
-    return std::nullopt;
-  }
-  if (y < 2000 || y > 2199 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
-    return std::nullopt;
-  }
-  return static_cast<Day>(DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) -
-                          kEpoch2000);
+  const unsigned y0 = DigitAt(text, 0), y1 = DigitAt(text, 1), y2 = DigitAt(text, 2),
+                 y3 = DigitAt(text, 3), m0 = DigitAt(text, 5), m1 = DigitAt(text, 6),
+                 d0 = DigitAt(text, 8), d1 = DigitAt(text, 9);
+  if (std::max({y0, y1, y2, y3, m0, m1, d0, d1}) > 9) return std::nullopt;
+  const unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const unsigned m = m0 * 10 + m1;
+  const unsigned d = d0 * 10 + d1;
+  if (y < 2000 || y > 2199 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  const unsigned years = y - 2000;
+  const bool leap = years % 4 == 0 && years != 100;
+  if (d > kDaysInMonth[m - 1] + (m == 2 && leap ? 1U : 0U)) return std::nullopt;
+  // Leap days of the years before: the multiples of 4 below `years`, less 2100.
+  const unsigned leap_days = (years + 3) / 4 - (years > 100 ? 1U : 0U);
+  return static_cast<Day>(years * 365 + leap_days + kDaysBeforeMonth[m - 1] +
+                          (m > 2 && leap ? 1U : 0U) + d - 1);
 }
 
 std::string FormatDate(Day day) {
-  // Inverse of DaysFromCivil (civil_from_days).
+  // Howard Hinnant's civil_from_days, counted from 2000-01-01.
   const int64_t z = day + kEpoch2000 + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
