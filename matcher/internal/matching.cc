@@ -101,7 +101,7 @@ bool WithinCap(const ContractRegistry& contracts, ContractId pair, const Resting
 // limit. Returns 0 when the pair is skipped.
 int64_t FillSize(int64_t request_remaining, const RestingRequest& r, int64_t offer_remaining,
                  const RestingOffer& o, int64_t headroom,
-                 const absl::InlinedVector<ParticipantId, 2>& vendors_used) {
+                 const SmallList<ParticipantId>& vendors_used) {
   const int64_t q = std::min({request_remaining, offer_remaining, headroom});
   if (q <= 0) return 0;
   if (q < r.min_slice_milli && q != request_remaining) return 0;
@@ -178,7 +178,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   PlannedUsage usage;
   const ContractRegistry::VendorContracts& sponsor_contracts = contracts.OfSponsor(r.sponsor);
   const BookEntry incoming = OrderBook::EntryOf(slot, r);
-  absl::InlinedVector<ParticipantId, 2> vendors = r.vendors_used;
+  SmallList<ParticipantId> vendors = r.vendors_used;
   int64_t remaining = r.remaining_milli;
   auto contract_with = [&](ParticipantId vendor) {
     return ContractWith(sponsor_contracts, vendor);

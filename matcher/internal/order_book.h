@@ -35,6 +35,14 @@ namespace market::matcher::internal {
 
 inline constexpr Day kOpenEnded = INT32_MAX;
 
+// A record's short list of 4-byte ids or values. Four of them fit inline in
+// the 16 bytes the heap pointer and capacity take anyway (24 bytes in all,
+// as with one to three), so the lists of almost every order (up to four
+// tags, models, locations or vendors) need no allocation.
+template <typename T>
+using SmallList = absl::InlinedVector<T, 4>;
+static_assert(sizeof(SmallList<uint32_t>) == sizeof(absl::InlinedVector<uint32_t, 1>));
+
 struct RestingRequest {
   uint64_t id = 0;        // accepting sequence: the id is "R<id>"
   uint64_t priority = 0;  // sequence that sets time priority
@@ -48,12 +56,12 @@ struct RestingRequest {
   int64_t max_rate = 0;
   Day start_date = 0;
   Day end_date = 0;
-  uint8_t engagement_mask = 0;                   // bit (1 << model); 0 = every model
-  absl::InlinedVector<LocationId, 3> locations;  // as given
-  absl::InlinedVector<TagId, 2> required_tags;
-  absl::InlinedVector<ParticipantId, 2> allowlist;
-  absl::InlinedVector<ParticipantId, 2> vendors_used;  // distinct vendors of all fills
-  absl::InlinedVector<int32_t, 1> engagement_models;   // as given
+  uint8_t engagement_mask = 0;      // bit (1 << model); 0 = every model
+  SmallList<LocationId> locations;  // as given
+  SmallList<TagId> required_tags;
+  SmallList<ParticipantId> allowlist;
+  SmallList<ParticipantId> vendors_used;  // distinct vendors of all fills
+  SmallList<int32_t> engagement_models;   // as given
   std::string client_ref;
 };
 
@@ -72,7 +80,7 @@ struct RestingOffer {
   int64_t rate = 0;
   Day available_from = 0;
   Day available_until = kOpenEnded;
-  absl::InlinedVector<TagId, 3> tags;  // as given
+  SmallList<TagId> tags;  // as given
   std::string client_ref;
 };
 
