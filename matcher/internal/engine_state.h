@@ -68,6 +68,8 @@ class EngineState {
 
  private:
   void ApplyFill(RestingRequest& r, RestingOffer& o, const PlannedFill& f, Emitter& out);
+
+  MergeCursor cursor_;  // the walks' scratch, cleared by each walk; not state
 };
 
 }  // namespace market::matcher::internal

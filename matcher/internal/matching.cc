@@ -169,9 +169,9 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
   RestingRequest& r = book.request(slot);
 
   // Plan.
-  MergeCursor cursor;
+  cursor_.Clear();
   ForEachOfferBucketSet(ref, book, r, [&](const Bucket* five) {
-    cursor.Add(five, r.min_seniority, kMaxSeniority, r.max_rate);
+    cursor_.Add(five, r.min_seniority, kMaxSeniority, r.max_rate);
   });
   if (tif != TimeInForce::kIoc) book.PrefetchInsert(r, true);
   absl::InlinedVector<PlannedFill, 8> plan;
@@ -197,7 +197,7 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
       contracts.Prefetch(contract_with(key.party), r.role, key.country);
     }
   };
-  cursor.Walk(
+  cursor_.Walk(
       r.max_rate, keep,
       [&](const BookEntry& key) {
         const ContractId pair = contract_with(key.party);
@@ -254,14 +254,14 @@ void EngineState::MatchRequest(uint32_t slot, TimeInForce tif, bool aon, Emitter
 void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
   RestingOffer& o = book.offer(slot);
 
-  MergeCursor cursor;
+  cursor_.Clear();
   const LocationId region = ref.RegionOf(o.country);
   const Bucket* in_region = region != kNoId ? book.Requests(o.role, region) : nullptr;
   const Bucket* in_country = book.Requests(o.role, o.country);
   const Bucket* in_hub = o.hub != kNoId ? book.Requests(o.role, o.hub) : nullptr;
-  cursor.Add(in_region, kMinSeniority, o.seniority, -o.rate);
-  cursor.Add(in_country, kMinSeniority, o.seniority, -o.rate);
-  cursor.Add(in_hub, kMinSeniority, o.seniority, -o.rate);
+  cursor_.Add(in_region, kMinSeniority, o.seniority, -o.rate);
+  cursor_.Add(in_country, kMinSeniority, o.seniority, -o.rate);
+  cursor_.Add(in_hub, kMinSeniority, o.seniority, -o.rate);
   if (tif != TimeInForce::kIoc) book.PrefetchInsert(o, true);
   absl::InlinedVector<PlannedFill, 8> plan;
   PlannedUsage usage;
@@ -279,7 +279,7 @@ void EngineState::MatchOffer(uint32_t slot, TimeInForce tif, Emitter& out) {
     LoadHint(&r->vendors_used);
     contracts.Prefetch(contract_with[key.party], o.role, o.country);  // kept: it has one
   };
-  cursor.Walk(
+  cursor_.Walk(
       -o.rate, keep,
       [&](const BookEntry& key) {
         const ContractId pair = contract_with[key.party];  // kept: it has one

@@ -194,9 +194,16 @@ struct OrderRef {
 
 // Walks several buckets as one sequence in (price, priority) order, skipping
 // an order met again through a second bucket (duplicates are adjacent since
-// keys are unique). Buckets must not change during the walk.
+// keys are unique). Buckets must not change during the walk. One cursor
+// serves walk after walk (Clear between them), so that its heads' storage,
+// room for a region request's few dozen buckets, is allocated once.
 class MergeCursor {
  public:
+  MergeCursor() { heads_.reserve(kReservedHeads); }
+
+  // Forgets the buckets added, keeping the storage.
+  void Clear() { heads_.clear(); }
+
   // Starts loading the headers of the buckets lo..hi of `five`, so that the
   // Add calls that follow overlap their cache misses.
   static void Prefetch(const Bucket* five, int32_t lo, int32_t hi) {
@@ -298,6 +305,7 @@ class MergeCursor {
 
  private:
   static constexpr size_t kLinearHeads = 6;
+  static constexpr size_t kReservedHeads = 64;
   static constexpr ptrdiff_t kPrefetchBytes = 256;
   // Priorities are sequences, at least 1: a key (price, kUnscanned) comes
   // before every entry of that price.
@@ -320,7 +328,7 @@ class MergeCursor {
     }
   };
 
-  absl::InlinedVector<Head, 16> heads_;
+  std::vector<Head> heads_;
 };
 
 // Slabs of open orders, the id map and the bucket indexes.
