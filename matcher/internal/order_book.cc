@@ -86,7 +86,7 @@ BookEntry OrderBook::EntryOf(uint32_t slot, const RestingOffer& o) {
 }
 
 OrderRef& OrderBook::Record(uint64_t id) {
-  if (orders_.size() < id) orders_.resize(id);
+  while (orders_.size() < id) orders_.push_back(OrderRef{});
   return orders_[id - 1];
 }
 

@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -419,7 +418,7 @@ class OrderBook {
   size_t open_requests() const { return requests_.size() - free_requests_.size(); }
   size_t open_offers() const { return offers_.size() - free_offers_.size(); }
   // Indexed by id - 1 (ids are sequences); entries with !exists are not orders.
-  const std::deque<OrderRef>& orders() const { return orders_; }
+  const Slab<OrderRef>& orders() const { return orders_; }
 
  private:
   Slab<RestingRequest> requests_;
@@ -427,7 +426,7 @@ class OrderBook {
   Slab<RestingOffer> offers_;
   std::vector<uint32_t> free_offers_;
   OrderRef& Record(uint64_t id);  // grows the table up to id; defined in .cc
-  std::deque<OrderRef> orders_;   // chunked: growing never copies the table
+  Slab<OrderRef> orders_;         // chunked: growing never copies the table
   SideIndex offer_index_;
   SideIndex request_index_;
 };
