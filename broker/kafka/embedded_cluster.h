@@ -62,7 +62,10 @@ class EmbeddedKafka {
   // The next `count` Produce requests (to any broker) fail with
   // `kafka_error_code`, a Kafka protocol error code (the rd_kafka_resp_err_t
   // value, e.g. 6 = NOT_LEADER_FOR_PARTITION, retried by producers;
-  // 87 = INVALID_RECORD, not retried).
+  // 87 = INVALID_RECORD, not retried). The mock does not check idempotent
+  // sequence numbers, so a later batch already in flight is appended even
+  // though the failed one before it was not: tests of retriable errors keep
+  // one request in flight (docs/KAFKA.md, "The embedded cluster's limits").
   void PushProduceErrors(size_t count, int32_t kafka_error_code);
 
  private:
