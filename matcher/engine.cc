@@ -68,10 +68,12 @@ Check InRange(int64_t value, int64_t lo, int64_t hi, const Field& field) {
   return std::nullopt;
 }
 
-// 0 (unchanged) or in lo..hi, for amends.
+// 0 (unchanged in an amend; no ceiling in a contract) or in lo..hi.
 Check ZeroOrInRange(int64_t value, int64_t lo, int64_t hi, const Field& field) {
-  if (value == 0) return std::nullopt;
-  return InRange(value, lo, hi, field);
+  if (value != 0 && (value < lo || value > hi)) {
+    return Invalid(field, Cat(field.str(), " must be 0 or in ", lo, "..", hi, ", got ", value));
+  }
+  return std::nullopt;
 }
 
 Check CountAtMost(size_t count, size_t limit, const Field& field) {
