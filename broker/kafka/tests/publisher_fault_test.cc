@@ -102,13 +102,9 @@ TEST_F(PublisherFaultTest, BrokerDownDuringLoadThenTheTopicCatchesUp) {
 
 TEST_F(PublisherFaultTest, RetriableProduceErrorsAreRetriedWithoutLossOrRepeats) {
   storage::MemoryJournal journal;
-  // One produce request in flight per broker. librdkafka 2.0.2's mock broker
-  // does not check idempotent sequence numbers: with the batch after a failed
-  // one already in flight, it appends that later batch, where a real broker
-  // answers OUT_OF_ORDER_SEQUENCE_NUMBER; the producer then rightly takes the
-  // failed batch as written (IMPLICITACK) and the mock's log lacks it. With
-  // one request in flight the failed batch is retried before the next is
-  // sent, the case a real cluster guarantees.
+  // One produce request in flight per broker: the mock does not check
+  // idempotent sequences, so it would append the batch after a failed one
+  // (docs/KAFKA.md, "The embedded cluster's limits").
   PublisherOptions options = Options();
   options.librdkafka_config["max.in.flight.requests.per.connection"] = "1";
   Publisher publisher(journal, options);
